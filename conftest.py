@@ -1,0 +1,70 @@
+"""Fixtures shared by every test."""
+
+from __future__ import annotations
+
+import os
+import socket
+import threading
+from dataclasses import dataclass, field
+
+import pytest
+from django.core.cache import cache
+
+
+def require_service(name: str, available: bool, why: str = "") -> None:
+    """Skip when a service is missing; fail instead under REQUIRE_SERVICES=1 (CI)."""
+    if available:
+        return
+    message = f"service not available: {name}" + (f" ({why})" if why else "")
+    if os.environ.get("REQUIRE_SERVICES") == "1":
+        pytest.fail(message + "; REQUIRE_SERVICES=1 demands it")
+    pytest.skip(message)
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+@pytest.fixture(autouse=True)
+def _fresh_cache():
+    """Each test starts with an empty cache (the Redis cache in CI is a database of its own)."""
+    cache.clear()
+    yield
+    cache.clear()
+
+
+@dataclass
+class SmtpSink:
+    """A real SMTP server on loopback that keeps what it receives."""
+
+    host: str
+    port: int
+    messages: list = field(default_factory=list)
+    refuse: bool = False
+    lock: threading.Lock = field(default_factory=threading.Lock)
+
+    async def handle_DATA(self, server, session, envelope):
+        if self.refuse:
+            return "451 Try again later"
+        with self.lock:
+            self.messages.append(envelope)
+        return "250 Message accepted"
+
+    def message_ids(self) -> list[str]:
+        from email import message_from_bytes
+
+        with self.lock:
+            return [message_from_bytes(env.content)["Message-ID"] for env in self.messages]
+
+
+@pytest.fixture
+def smtp_sink():
+    from aiosmtpd.controller import Controller
+
+    sink = SmtpSink(host="127.0.0.1", port=free_port())
+    controller = Controller(sink, hostname=sink.host, port=sink.port)
+    controller.start()
+    yield sink
+    controller.stop()

@@ -1,0 +1,10 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class FaqConfig(AppConfig):
+    name = "faq"
+    verbose_name = _("FAQ")
+
+    def ready(self) -> None:
+        from . import signals  # noqa: F401  (cache invalidation)

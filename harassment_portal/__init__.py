@@ -1,0 +1,5 @@
+"""The Tokyo customer-harassment consultation portal."""
+
+from .celery import app as celery_app
+
+__all__ = ("celery_app",)

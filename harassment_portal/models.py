@@ -1,0 +1,110 @@
+"""Cross-cutting models: the office's extra closures and the email outbox."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from django.contrib.contenttypes.fields import GenericForeignKey
+from django.contrib.contenttypes.models import ContentType
+from django.core.cache import cache
+from django.db import models
+from django.db.models import Q
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+CLOSURES_CACHE_KEY = "office-closures:v1"
+
+
+class OfficeClosureQuerySet(models.QuerySet):
+    def dates_cached(self) -> frozenset[dt.date]:
+        dates = cache.get(CLOSURES_CACHE_KEY)
+        if dates is None:
+            dates = frozenset(self.values_list("date", flat=True))
+            cache.set(CLOSURES_CACHE_KEY, dates, timeout=60 * 60)
+        return dates
+
+
+class OfficeClosure(models.Model):
+    """A day the office is closed beyond weekends, national holidays and 29 Dec-3 Jan."""
+
+    date = models.DateField(_("date"), unique=True)
+    reason = models.CharField(_("reason"), max_length=200)
+
+    objects = OfficeClosureQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("office closure")
+        verbose_name_plural = _("office closures")
+        ordering = ["date"]
+
+    def __str__(self) -> str:
+        return f"{self.date:%Y-%m-%d} {self.reason}"
+
+
+class OutboxEmailQuerySet(models.QuerySet):
+    def pending(self) -> OutboxEmailQuerySet:
+        return self.filter(status=OutboxEmail.Status.PENDING)
+
+    def due(self, *, now: dt.datetime) -> OutboxEmailQuerySet:
+        return self.pending().filter(next_attempt_at__lte=now)
+
+    def about(self, obj: models.Model) -> OutboxEmailQuerySet:
+        return self.filter(
+            content_type=ContentType.objects.get_for_model(obj), object_id=str(obj.pk)
+        )
+
+
+class OutboxEmail(models.Model):
+    """One email, rendered and stored with the business change that caused it, then sent.
+
+    ``next_attempt_at`` is when the sweeper may queue the row again: shortly after creation
+    (in case the broker was down), or after a failure's back-off.
+    """
+
+    class Status(models.TextChoices):
+        PENDING = "pending", _("Pending")
+        SENT = "sent", _("Sent")
+        FAILED = "failed", _("Failed (gave up)")
+
+    created_at = models.DateTimeField(_("created"), default=timezone.now, db_index=True)
+    status = models.CharField(
+        _("status"), max_length=10, choices=Status.choices, default=Status.PENDING
+    )
+    to_email = models.EmailField(_("recipient"))
+    language = models.CharField(_("language"), max_length=5)
+    template = models.CharField(_("template"), max_length=200)
+    subject = models.CharField(_("subject"), max_length=300)
+    body_text = models.TextField(_("text body"))
+    body_html = models.TextField(_("HTML body"), blank=True)
+    message_id = models.CharField(_("Message-ID"), max_length=200, unique=True)
+    attempts = models.PositiveIntegerField(_("attempts"), default=0)
+    last_error = models.TextField(_("last error"), blank=True)
+    last_attempt_at = models.DateTimeField(_("last attempt"), null=True, blank=True)
+    next_attempt_at = models.DateTimeField(_("next attempt"), default=timezone.now)
+    sent_at = models.DateTimeField(_("sent"), null=True, blank=True)
+    content_type = models.ForeignKey(
+        ContentType, on_delete=models.SET_NULL, null=True, blank=True, verbose_name=_("about")
+    )
+    object_id = models.CharField(_("record id"), max_length=64, blank=True)
+    about = GenericForeignKey("content_type", "object_id")
+
+    objects = OutboxEmailQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("outbox email")
+        verbose_name_plural = _("outbox emails")
+        ordering = ["-created_at"]
+        permissions = [("resend_outboxemail", _("Can send outbox emails again"))]
+        indexes = [
+            models.Index(fields=["status", "next_attempt_at"], name="outbox_due_idx"),
+            models.Index(fields=["content_type", "object_id"], name="outbox_about_idx"),
+        ]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(status__in=["pending", "sent", "failed"]),
+                name="outbox_status_valid",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"#{self.pk} {self.template} ({self.get_status_display()})"
