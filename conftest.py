@@ -56,7 +56,10 @@ class SmtpSink:
         from email import message_from_bytes
 
         with self.lock:
-            return [message_from_bytes(env.content)["Message-ID"] for env in self.messages]
+            return [
+                "".join(message_from_bytes(env.content)["Message-ID"].split())
+                for env in self.messages
+            ]
 
 
 @pytest.fixture

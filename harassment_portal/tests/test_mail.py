@@ -100,8 +100,14 @@ def test_after_the_last_attempt_the_row_is_marked_failed():
 
 def test_backoff_doubles_up_to_an_hour():
     assert [mail.retry_delay(n).total_seconds() / 60 for n in (1, 2, 3, 4, 7, 8, 20)] == [
-        1, 2, 4, 8, 60, 60, 60,
-    ]  # fmt: skip
+        1,
+        2,
+        4,
+        8,
+        60,
+        60,
+        60,
+    ]
 
 
 def test_an_smtp_outage_delays_mail_but_never_loses_it(

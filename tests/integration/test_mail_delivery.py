@@ -1,0 +1,94 @@
+"""The outbox on the real stack: PostgreSQL, Redis, a Celery worker process and an SMTP server."""
+
+import datetime as dt
+import time
+
+import pytest
+from django.db import transaction
+from django.utils import timezone
+
+from harassment_portal import mail
+from harassment_portal.models import OutboxEmail
+
+from .conftest import publishing_to, wait_until
+
+pytestmark = [pytest.mark.integration, pytest.mark.django_db(transaction=True)]
+
+
+def queue_in_a_transaction(to: str = "recipient@example.jp") -> OutboxEmail:
+    with transaction.atomic():
+        return mail.queue_email(to=to, template="emails/test_message", context={}, language="ja")
+
+
+def test_worker_delivers_an_outbox_email_to_a_real_smtp_server(
+    postgres_url, redis_server, worker, smtp_sink
+):
+    redis_server.start()
+    worker.start(
+        broker_url=redis_server.url,
+        database_url=postgres_url,
+        email_url=f"smtp://127.0.0.1:{smtp_sink.port}",
+    )
+    with publishing_to(redis_server.url):
+        email = queue_in_a_transaction()
+
+    assert wait_until(lambda: len(smtp_sink.messages) == 1), worker.output()
+    email.refresh_from_db()
+    assert email.status == OutboxEmail.Status.SENT
+    assert smtp_sink.message_ids() == [email.message_id]
+    assert smtp_sink.messages[0].rcpt_tos == ["recipient@example.jp"]
+
+
+def test_with_the_broker_down_the_change_commits_and_the_email_follows_exactly_once(
+    postgres_url, redis_server, worker, smtp_sink
+):
+    # The broker is not running yet: the change must still commit, quickly.
+    with publishing_to(redis_server.url):
+        started = time.monotonic()
+        email = queue_in_a_transaction()
+        elapsed = time.monotonic() - started
+    assert elapsed < 1.5, f"the submission waited {elapsed:.2f}s on a dead broker"
+    email.refresh_from_db()
+    assert email.status == OutboxEmail.Status.PENDING and email.attempts == 0
+
+    # The broker comes back with a worker; the beat sweeper queues the row again.
+    redis_server.start()
+    worker.start(
+        broker_url=redis_server.url,
+        database_url=postgres_url,
+        email_url=f"smtp://127.0.0.1:{smtp_sink.port}",
+    )
+    with publishing_to(redis_server.url):
+        assert mail.requeue_due(now=timezone.now() + mail.FIRST_SWEEP_AFTER) == 1
+        assert wait_until(lambda: len(smtp_sink.messages) == 1), worker.output()
+        # Later sweeps and a stray duplicate task send nothing more.
+        assert mail.requeue_due(now=timezone.now() + dt.timedelta(hours=1)) == 0
+        mail.enqueue(email.pk)
+        assert wait_until(lambda: "already-sent" in worker.output(), timeout=15)
+    email.refresh_from_db()
+    assert email.status == OutboxEmail.Status.SENT and email.attempts == 1
+    assert smtp_sink.message_ids() == [email.message_id]
+
+
+def test_smtp_refusals_are_retried_until_the_server_accepts(
+    postgres_url, redis_server, worker, smtp_sink
+):
+    smtp_sink.refuse = True
+    redis_server.start()
+    worker.start(
+        broker_url=redis_server.url,
+        database_url=postgres_url,
+        email_url=f"smtp://127.0.0.1:{smtp_sink.port}",
+    )
+    with publishing_to(redis_server.url):
+        email = queue_in_a_transaction()
+        assert wait_until(lambda: OutboxEmail.objects.get(pk=email.pk).attempts == 1)
+        email.refresh_from_db()
+        assert email.status == OutboxEmail.Status.PENDING
+        assert "451" in email.last_error  # visible to staff in the outbox meanwhile
+
+        smtp_sink.refuse = False
+        assert mail.requeue_due(now=email.next_attempt_at) == 1
+        assert wait_until(lambda: len(smtp_sink.messages) == 1), worker.output()
+    email.refresh_from_db()
+    assert email.status == OutboxEmail.Status.SENT and email.attempts == 2
