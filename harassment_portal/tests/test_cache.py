@@ -1,0 +1,45 @@
+"""A Redis outage slows pages down but never breaks them."""
+
+import datetime as dt
+import logging
+
+import pytest
+from django.core.cache import cache
+from django.test import override_settings
+
+from conftest import free_port
+from faq import services as faq_services
+from harassment_portal import business_days
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def redis_down():
+    closed = {
+        "default": {
+            "BACKEND": "harassment_portal.cache.ResilientRedisCache",
+            "LOCATION": f"redis://127.0.0.1:{free_port()}/0",
+            "OPTIONS": {"socket_connect_timeout": 0.5, "socket_timeout": 0.5},
+        }
+    }
+    with override_settings(CACHES=closed):
+        yield
+
+
+def test_cache_calls_degrade_to_misses(redis_down, caplog):
+    with caplog.at_level(logging.WARNING):
+        assert cache.get("k", "fallback") == "fallback"
+        assert cache.get_many(["a", "b"]) == {}
+        assert cache.add("k", 1) is False
+        cache.set("k", 1)
+        cache.delete_many(["a"])
+    assert "cache get skipped: ConnectionError" in caplog.text
+
+
+def test_pages_and_deadlines_work_while_redis_is_down(client, redis_down):
+    faq_services.load_seed()
+    response = client.get("/en/faq/")
+    assert response.status_code == 200
+    assert "What is customer harassment?" in response.content.decode()
+    assert business_days.add_business_days(dt.date(2026, 5, 1), 5) == dt.date(2026, 5, 13)
