@@ -71,19 +71,26 @@ def queue_email(
 ) -> OutboxEmail:
     """Store an email for ``to`` in the current transaction; it is sent after commit."""
     rendered = render_email(template, context, language=language)
-    now = timezone.now()
-    email = OutboxEmail.objects.create(
+    return _store(
         to_email=to,
         language=language,
         template=template,
         subject=rendered.subject,
         body_text=rendered.text,
         body_html=rendered.html,
+        content_type=ContentType.objects.get_for_model(about) if about is not None else None,
+        object_id=str(about.pk) if about is not None else "",
+    )
+
+
+def _store(**fields: Any) -> OutboxEmail:
+    """Create a pending row with a fresh Message-ID; queue it once the transaction commits."""
+    now = timezone.now()
+    email = OutboxEmail.objects.create(
+        **fields,
         message_id=make_msgid(domain=_message_id_domain()),
         created_at=now,
         next_attempt_at=now + FIRST_SWEEP_AFTER,
-        content_type=ContentType.objects.get_for_model(about) if about is not None else None,
-        object_id=str(about.pk) if about is not None else "",
     )
     transaction.on_commit(lambda: enqueue(email.pk))
     return email
@@ -168,23 +175,18 @@ def requeue_due(*, now: dt.datetime | None = None, limit: int = SWEEP_BATCH) -> 
 
 def resend(email: OutboxEmail) -> OutboxEmail:
     """Send a row again, as a new row (staff action): a sent email stays on the record."""
+    copied = [
+        "to_email",
+        "language",
+        "template",
+        "subject",
+        "body_text",
+        "body_html",
+        "content_type",
+        "object_id",
+    ]
     with transaction.atomic():
-        now = timezone.now()
-        copy = OutboxEmail.objects.create(
-            to_email=email.to_email,
-            language=email.language,
-            template=email.template,
-            subject=email.subject,
-            body_text=email.body_text,
-            body_html=email.body_html,
-            message_id=make_msgid(domain=_message_id_domain()),
-            created_at=now,
-            next_attempt_at=now + FIRST_SWEEP_AFTER,
-            content_type=email.content_type,
-            object_id=email.object_id,
-        )
-        transaction.on_commit(lambda: enqueue(copy.pk))
-    return copy
+        return _store(**{name: getattr(email, name) for name in copied})
 
 
 def retry_now(email: OutboxEmail) -> None:

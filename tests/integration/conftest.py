@@ -182,3 +182,18 @@ def publishing_to(broker_url: str):
     finally:
         forget_connections()
         celery_app.conf.task_always_eager, celery_app.conf.broker_url = saved
+
+
+@pytest.fixture
+def start_stack(postgres_url, redis_server, worker, smtp_sink):
+    """Start the private Redis and a worker that mails to the SMTP sink (when the test says)."""
+
+    def start() -> None:
+        redis_server.start()
+        worker.start(
+            broker_url=redis_server.url,
+            database_url=postgres_url,
+            email_url=f"smtp://127.0.0.1:{smtp_sink.port}",
+        )
+
+    return start

@@ -21,14 +21,9 @@ def queue_in_a_transaction(to: str = "recipient@example.jp") -> OutboxEmail:
 
 
 def test_worker_delivers_an_outbox_email_to_a_real_smtp_server(
-    postgres_url, redis_server, worker, smtp_sink
+    start_stack, redis_server, worker, smtp_sink
 ):
-    redis_server.start()
-    worker.start(
-        broker_url=redis_server.url,
-        database_url=postgres_url,
-        email_url=f"smtp://127.0.0.1:{smtp_sink.port}",
-    )
+    start_stack()
     with publishing_to(redis_server.url):
         email = queue_in_a_transaction()
 
@@ -40,7 +35,7 @@ def test_worker_delivers_an_outbox_email_to_a_real_smtp_server(
 
 
 def test_with_the_broker_down_the_change_commits_and_the_email_follows_exactly_once(
-    postgres_url, redis_server, worker, smtp_sink
+    start_stack, redis_server, worker, smtp_sink
 ):
     # The broker is not running yet: the change must still commit, quickly.
     with publishing_to(redis_server.url):
@@ -52,12 +47,7 @@ def test_with_the_broker_down_the_change_commits_and_the_email_follows_exactly_o
     assert email.status == OutboxEmail.Status.PENDING and email.attempts == 0
 
     # The broker comes back with a worker; the beat sweeper queues the row again.
-    redis_server.start()
-    worker.start(
-        broker_url=redis_server.url,
-        database_url=postgres_url,
-        email_url=f"smtp://127.0.0.1:{smtp_sink.port}",
-    )
+    start_stack()
     with publishing_to(redis_server.url):
         assert mail.requeue_due(now=timezone.now() + mail.FIRST_SWEEP_AFTER) == 1
         assert wait_until(lambda: len(smtp_sink.messages) == 1), worker.output()
@@ -71,15 +61,10 @@ def test_with_the_broker_down_the_change_commits_and_the_email_follows_exactly_o
 
 
 def test_smtp_refusals_are_retried_until_the_server_accepts(
-    postgres_url, redis_server, worker, smtp_sink
+    start_stack, redis_server, worker, smtp_sink
 ):
     smtp_sink.refuse = True
-    redis_server.start()
-    worker.start(
-        broker_url=redis_server.url,
-        database_url=postgres_url,
-        email_url=f"smtp://127.0.0.1:{smtp_sink.port}",
-    )
+    start_stack()
     with publishing_to(redis_server.url):
         email = queue_in_a_transaction()
         assert wait_until(lambda: OutboxEmail.objects.get(pk=email.pk).attempts == 1)
