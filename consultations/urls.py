@@ -3,4 +3,9 @@ from django.urls import path
 from . import views
 
 app_name = "consultations"
-urlpatterns = [path("", views.overview, name="overview")]
+urlpatterns = [
+    path("", views.overview, name="overview"),
+    path("form/", views.FormView.as_view(), name="form"),
+    path("check/", views.CheckView.as_view(), name="check"),
+    path("thanks/", views.thanks, name="thanks"),
+]

@@ -44,3 +44,4 @@ class ResilientRedisCache(RedisCache):
     touch = _fail_soft(False)(RedisCache.touch)
     delete = _fail_soft(False)(RedisCache.delete)
     delete_many = _fail_soft(None)(RedisCache.delete_many)
+    incr = _fail_soft(0)(RedisCache.incr)  # 0: "no count known", e.g. a rate limit lets it pass

@@ -108,3 +108,22 @@ class OutboxEmail(models.Model):
 
     def __str__(self) -> str:
         return f"#{self.pk} {self.template} ({self.get_status_display()})"
+
+
+class JobRun(models.Model):
+    """One run of a once-a-day job for one day: the marker that makes it run only once."""
+
+    job = models.CharField(_("job"), max_length=100)
+    run_on = models.DateField(_("for the day"))
+    started_at = models.DateTimeField(_("started"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("job run")
+        verbose_name_plural = _("job runs")
+        ordering = ["-run_on", "job"]
+        constraints = [
+            models.UniqueConstraint(fields=["job", "run_on"], name="jobrun_once_per_day"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.job} {self.run_on:%Y-%m-%d}"

@@ -8,6 +8,7 @@ each variable.
 from pathlib import Path
 
 import environ
+from celery.schedules import crontab
 from django.utils.translation import gettext_lazy as _
 
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
@@ -127,6 +128,12 @@ CELERY_BEAT_SCHEDULE = {
         "task": "harassment_portal.tasks.requeue_due_emails",
         "schedule": 60.0,
     },
+    # Business-day mornings at 8:30 Tokyo time: the office's digest of consultations due today
+    # and overdue (the job itself skips closed days and never sends twice for a day).
+    "consultations-due-digest": {
+        "task": "consultations.tasks.send_due_digest",
+        "schedule": crontab(hour=8, minute=30),
+    },
 }
 
 # --- Email --------------------------------------------------------------------------------------
@@ -144,6 +151,17 @@ OUTBOX_MAX_ATTEMPTS = env.int("OUTBOX_MAX_ATTEMPTS", default=12)
 
 # --- The office -----------------------------------------------------------------------------------
 OFFICE_PHONE = env("OFFICE_PHONE", default="0120-182-276")
+
+# --- Services ------------------------------------------------------------------------------------
+# The office's own target for replying to a consultation form, in business days after receipt
+# (the public is told "the next business day or later").
+CONSULTATION_REPLY_TARGET_DAYS = env.int("CONSULTATION_REPLY_TARGET_DAYS", default=3)
+# Anti-spam: a form sent faster than this after it was shown is treated as a bot.
+FORM_MIN_FILL_SECONDS = env.int("FORM_MIN_FILL_SECONDS", default=3)
+# Consultations accepted per client address per hour.
+CONSULTATION_RATE_LIMIT_PER_HOUR = env.int("CONSULTATION_RATE_LIMIT_PER_HOUR", default=5)
+# How many proxies in front of the app append to X-Forwarded-For (0: use REMOTE_ADDR).
+TRUSTED_PROXY_COUNT = env.int("TRUSTED_PROXY_COUNT", default=0)
 
 # --- Authentication -------------------------------------------------------------------------------
 AUTH_PASSWORD_VALIDATORS = [

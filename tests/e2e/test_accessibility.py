@@ -104,3 +104,19 @@ def test_the_accessibility_checker_does_find_violations(page):
     results = Axe().run(page, options={"runOnly": {"type": "tag", "values": WCAG_22_AA}})
     rules = {violation["id"] for violation in results.response["violations"]}
     assert {"image-alt", "link-name", "color-contrast", "html-has-lang"} <= rules
+
+
+@pytest.mark.parametrize("language", ["ja", "en"])
+def test_consultation_form_passes_axe_in_its_error_state_too(page, settings, language):
+    from axe_playwright_python.sync_playwright import Axe
+
+    settings.FORM_MIN_FILL_SECONDS = 0
+    page.goto(f"/{language}/consultation/form/")
+    page.locator("button[type=submit]").click()  # everything missing
+    assert page.locator("#error-summary").is_visible()
+    assert page.evaluate("document.activeElement.id") == "error-summary"
+    results = Axe().run(page, options={"runOnly": {"type": "tag", "values": WCAG_22_AA}})
+    assert results.violations_count == 0, results.generate_report()
+    # The summary's links take keyboard users to the fields.
+    page.locator("#error-summary a").first.click()
+    assert page.evaluate("document.activeElement.id") == "id_requester_type_0"

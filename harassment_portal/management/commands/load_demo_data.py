@@ -1,9 +1,13 @@
 from django.core.management import call_command
 from django.core.management.base import BaseCommand
 
+from consultations.demo import create_demo_consultations
+
 
 class Command(BaseCommand):
     help = "Load everything `make run` shows: the FAQ and the demo data. Safe to repeat."
 
     def handle(self, *args, **options):
         call_command("load_faq", stdout=self.stdout)
+        created = create_demo_consultations()
+        self.stdout.write(f"Demo consultations: {created} created.")

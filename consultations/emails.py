@@ -1,0 +1,43 @@
+"""One builder per email a consultation sends; each goes through the outbox."""
+
+from django.urls import reverse
+from django.utils import translation
+
+from harassment_portal import mail
+
+from .models import Consultation, ConsultationReply
+
+
+def _consultation_page(consultation: Consultation) -> str:
+    with translation.override(consultation.language):
+        return reverse("consultations:overview")
+
+
+def queue_confirmation(consultation: Consultation) -> None:
+    mail.queue_email(
+        to=consultation.email,
+        template="consultations/emails/confirmation",
+        context={"consultation": consultation, "desk_path": _consultation_page(consultation)},
+        language=consultation.language,
+        about=consultation,
+    )
+
+
+def queue_reply(consultation: Consultation, reply: ConsultationReply) -> None:
+    mail.queue_email(
+        to=consultation.email,
+        template="consultations/emails/reply",
+        context={"consultation": consultation, "reply": reply},
+        language=consultation.language,
+        about=consultation,
+    )
+
+
+def queue_referral(consultation: Consultation) -> None:
+    mail.queue_email(
+        to=consultation.email,
+        template="consultations/emails/referral",
+        context={"consultation": consultation},
+        language=consultation.language,
+        about=consultation,
+    )

@@ -1,0 +1,298 @@
+"""Consultations sent with the online form, and what the office does with them."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+from harassment_portal.choices import Industry
+
+
+class RequesterType(models.TextChoices):
+    BUSINESS = "business", _("Business operator in Tokyo")
+    WORKER = "worker", _("Person working in Tokyo")
+    CUSTOMER = "customer", _("Customer of a business in Tokyo")
+
+
+class Topic(models.TextChoices):
+    POLICY_MANUAL = "policy_manual", _("Policies and manuals")
+    DESK_SETUP = "desk_setup", _("Setting up a consultation or reporting channel")
+    INCIDENT_RESPONSE = "incident_response", _("How to respond to an incident")
+    COMPLAINT_OR_HARASSMENT = (
+        "complaint_or_harassment",
+        _("Where a complaint ends and harassment begins"),
+    )
+    BUSINESS_PARTNER = "business_partner", _("Harassment by a business partner")
+    CUSTOMER_SELF_CHECK = "customer_self_check", _("Checking my own conduct as a customer")
+    MENTAL_CARE = "mental_care", _("Mental care after an incident")
+    OTHER = "other", _("Other")
+
+
+class ConductType(models.TextChoices):
+    VIOLENCE = "violence", _("Violence")
+    THREATS = "threats", _("Threats or intimidation")
+    VERBAL_ABUSE = "verbal_abuse", _("Verbal abuse or insults")
+    EXCESSIVE_DEMANDS = "excessive_demands", _("Excessive or unjustified demands")
+    RESTRAINT = "restraint", _("Long calls, staying on or refusing to leave")
+    PERSISTENT = "persistent", _("Repeated or persistent contact")
+    KNEELING_APOLOGY = "kneeling_apology", _("Demanding a kneeling apology")
+    SEXUAL_DISCRIMINATORY = "sexual_discriminatory", _("Sexual or discriminatory conduct")
+    ONLINE = "online", _("Posts on social media or online")
+    OTHER = "other", _("Other")
+
+
+class Channel(models.TextChoices):
+    IN_PERSON = "in_person", _("In person")
+    PHONE = "phone", _("Phone")
+    EMAIL = "email", _("Email or letter")
+    ONLINE = "online", _("Online or social media")
+
+
+class ContactMethod(models.TextChoices):
+    EMAIL = "email", _("Email")
+    PHONE = "phone", _("Phone")
+
+
+class CallWindow(models.TextChoices):
+    ANY = "any", _("Any time (weekdays 9:00-17:00)")
+    MORNING = "morning", _("Morning (9:00-12:00)")
+    AFTERNOON = "afternoon", _("Afternoon (13:00-17:00)")
+
+
+class Status(models.TextChoices):
+    RECEIVED = "received", _("Received")
+    IN_PROGRESS = "in_progress", _("In progress")
+    AWAITING_CALL = "awaiting_call", _("Awaiting a call")
+    ANSWERED = "answered", _("Answered")
+    CLOSED = "closed", _("Closed")
+    OUT_OF_SCOPE = "out_of_scope", _("Out of scope (referred)")
+
+
+# The moves the office may make; a service refuses every other one.
+TRANSITIONS: dict[str, frozenset[str]] = {
+    Status.RECEIVED: frozenset({Status.IN_PROGRESS, Status.OUT_OF_SCOPE}),
+    Status.IN_PROGRESS: frozenset({Status.AWAITING_CALL, Status.ANSWERED, Status.OUT_OF_SCOPE}),
+    Status.AWAITING_CALL: frozenset({Status.IN_PROGRESS, Status.ANSWERED, Status.OUT_OF_SCOPE}),
+    Status.ANSWERED: frozenset({Status.IN_PROGRESS, Status.CLOSED}),
+    Status.OUT_OF_SCOPE: frozenset({Status.IN_PROGRESS, Status.CLOSED}),
+    Status.CLOSED: frozenset(),
+}
+# Statuses in which the person is still waiting for the office's first answer.
+WAITING_STATUSES = frozenset({Status.RECEIVED, Status.IN_PROGRESS, Status.AWAITING_CALL})
+
+
+# What the person answers on the form, in the form's order: the form, the service and the
+# "check your answers" page all use this list.
+SUBMITTED_FIELDS = (
+    "requester_type",
+    "eligibility_confirmed",
+    "name",
+    "organisation",
+    "industry",
+    "job_role",
+    "email",
+    "phone",
+    "preferred_contact",
+    "call_window",
+    "topic",
+    "conduct_types",
+    "channel",
+    "details",
+    "tried_so_far",
+)
+
+
+class ConsultationQuerySet(models.QuerySet):
+    def waiting(self) -> ConsultationQuerySet:
+        return self.filter(status__in=WAITING_STATUSES)
+
+    def overdue(self, *, on: dt.date) -> ConsultationQuerySet:
+        return self.waiting().filter(reply_due_on__lt=on)
+
+    def due(self, *, on: dt.date) -> ConsultationQuerySet:
+        return self.waiting().filter(reply_due_on=on)
+
+    def unassigned(self) -> ConsultationQuerySet:
+        return self.filter(assigned_to__isnull=True).exclude(status=Status.CLOSED)
+
+
+class Consultation(models.Model):
+    reference = models.CharField(_("reference"), max_length=12, unique=True, editable=False)
+    # The key of the form that produced this row: a repeated submit finds it instead of
+    # creating a second consultation.
+    submission_key = models.UUIDField(unique=True, editable=False)
+    language = models.CharField(_("language"), max_length=5, choices=settings.LANGUAGES)
+    received_at = models.DateTimeField(_("received"), db_index=True)
+    received_on = models.DateField(_("counts from (business day)"))
+    reply_expected_from = models.DateField(_("reply expected from"))
+    reply_due_on = models.DateField(_("reply due"), db_index=True)
+
+    requester_type = models.CharField(_("I am a"), max_length=20, choices=RequesterType.choices)
+    eligibility_confirmed = models.BooleanField(_("eligibility confirmed"), default=False)
+    name = models.CharField(_("name"), max_length=100, blank=True)
+    email = models.EmailField(_("email address"), db_index=True)
+    phone = models.CharField(_("phone number"), max_length=20, blank=True)
+    preferred_contact = models.CharField(
+        _("preferred contact"),
+        max_length=10,
+        choices=ContactMethod.choices,
+        default=ContactMethod.EMAIL,
+    )
+    call_window = models.CharField(
+        _("when we may call"), max_length=10, choices=CallWindow.choices, blank=True
+    )
+    organisation = models.CharField(_("organisation"), max_length=200, blank=True)
+    industry = models.CharField(_("industry"), max_length=30, choices=Industry.choices, blank=True)
+    job_role = models.CharField(_("job or role"), max_length=100, blank=True)
+    topic = models.CharField(_("topic"), max_length=30, choices=Topic.choices)
+    conduct_types = models.JSONField(_("kinds of conduct"), default=list, blank=True)
+    channel = models.CharField(
+        _("how it happened"), max_length=20, choices=Channel.choices, blank=True
+    )
+    details = models.TextField(_("what happened and what you would like to ask"))
+    tried_so_far = models.TextField(_("what has been tried so far"), blank=True)
+    consented_at = models.DateTimeField(_("privacy notice accepted"))
+
+    status = models.CharField(
+        _("status"), max_length=20, choices=Status.choices, default=Status.RECEIVED
+    )
+    assigned_to = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="assigned_consultations",
+        verbose_name=_("consultant"),
+    )
+    first_response_at = models.DateTimeField(_("first response"), null=True, blank=True)
+    closed_at = models.DateTimeField(_("closed"), null=True, blank=True)
+    referral = models.TextField(_("referral"), blank=True)
+    updated_at = models.DateTimeField(_("updated"), auto_now=True)
+
+    objects = ConsultationQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("consultation")
+        verbose_name_plural = _("consultations")
+        ordering = ["reply_due_on", "received_at"]
+        indexes = [models.Index(fields=["status", "reply_due_on"], name="consultation_due_idx")]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(status__in=Status.values), name="consultation_status_valid"
+            ),
+            models.CheckConstraint(
+                condition=Q(requester_type__in=RequesterType.values),
+                name="consultation_requester_type_valid",
+            ),
+            models.CheckConstraint(
+                condition=Q(topic__in=Topic.values), name="consultation_topic_valid"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.reference
+
+    @property
+    def conduct_type_labels(self) -> list[str]:
+        labels = dict(ConductType.choices)
+        return [str(labels.get(code, code)) for code in self.conduct_types]
+
+
+class ConsultationEvent(models.Model):
+    """One line of a consultation's history: who did what, when, and the status it moved."""
+
+    consultation = models.ForeignKey(
+        Consultation,
+        on_delete=models.CASCADE,
+        related_name="events",
+        verbose_name=_("consultation"),
+    )
+    at = models.DateTimeField(_("when"), auto_now_add=True)
+    by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("by"),
+    )
+    action = models.CharField(_("action"), max_length=30)
+    from_status = models.CharField(_("from"), max_length=20, blank=True)
+    to_status = models.CharField(_("to"), max_length=20, blank=True)
+    note = models.TextField(_("note"), blank=True)
+
+    class Meta:
+        verbose_name = _("history entry")
+        verbose_name_plural = _("history")
+        ordering = ["at", "pk"]
+
+    def __str__(self) -> str:
+        return f"{self.consultation} {self.action} {self.at:%Y-%m-%d %H:%M}"
+
+
+class ConsultationRecord(models.Model):
+    """What the office adds to a consultation: who added it and when."""
+
+    consultation: models.ForeignKey  # declared by each subclass, with its related name
+    at = models.DateTimeField(_("when"), auto_now_add=True)
+    by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        related_name="+",
+        verbose_name=_("by"),
+    )
+
+    class Meta:
+        abstract = True
+        ordering = ["at", "pk"]
+
+    def __str__(self) -> str:
+        return f"{self.consultation} {self.at:%Y-%m-%d %H:%M}"
+
+
+class ConsultationNote(ConsultationRecord):
+    """An internal note: staff only, never shown or sent to the person."""
+
+    consultation = models.ForeignKey(
+        Consultation, on_delete=models.CASCADE, related_name="notes", verbose_name=_("consultation")
+    )
+    text = models.TextField(_("note"))
+
+    class Meta(ConsultationRecord.Meta):
+        verbose_name = _("internal note")
+        verbose_name_plural = _("internal notes")
+
+
+class ConsultationReply(ConsultationRecord):
+    """A reply the office sent to the person by email (kept on the record)."""
+
+    consultation = models.ForeignKey(
+        Consultation,
+        on_delete=models.CASCADE,
+        related_name="replies",
+        verbose_name=_("consultation"),
+    )
+    body = models.TextField(_("reply"))
+
+    class Meta(ConsultationRecord.Meta):
+        verbose_name = _("reply")
+        verbose_name_plural = _("replies")
+
+
+class ConsultationCall(ConsultationRecord):
+    """A phone call the office made to the person."""
+
+    consultation = models.ForeignKey(
+        Consultation, on_delete=models.CASCADE, related_name="calls", verbose_name=_("consultation")
+    )
+    reached = models.BooleanField(_("reached the person"))
+    summary = models.TextField(_("summary"))
+
+    class Meta(ConsultationRecord.Meta):
+        verbose_name = _("phone call")
+        verbose_name_plural = _("phone calls")

@@ -1,0 +1,226 @@
+"""Every write to a consultation: the public submission and each move the office makes."""
+
+from __future__ import annotations
+
+import datetime as dt
+import uuid
+from typing import Any
+
+from django.conf import settings
+from django.contrib.auth.models import AbstractBaseUser
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from harassment_portal import business_days, mail
+from harassment_portal.jobs import claim_daily_run
+from harassment_portal.references import new_reference
+
+from . import emails
+from .models import (
+    SUBMITTED_FIELDS,
+    TRANSITIONS,
+    Consultation,
+    ConsultationCall,
+    ConsultationEvent,
+    ConsultationNote,
+    ConsultationReply,
+    Status,
+)
+
+
+def submit_consultation(
+    data: dict[str, Any],
+    *,
+    submission_key: uuid.UUID,
+    language: str,
+    now: dt.datetime | None = None,
+) -> tuple[Consultation, bool]:
+    """Store a consultation and queue its confirmation; return it and whether it is new.
+
+    A submission whose key was seen before returns the stored consultation (double click,
+    reload, back and resubmit).
+    """
+    existing = Consultation.objects.filter(submission_key=submission_key).first()
+    if existing:
+        return existing, False
+    now = now or timezone.now()
+    received = business_days.received_on(now)
+    fields = {name: data[name] for name in SUBMITTED_FIELDS if name in data}
+    for _attempt in range(5):
+        try:
+            with transaction.atomic():
+                consultation = Consultation.objects.create(
+                    **fields,
+                    reference=new_reference("C"),
+                    submission_key=submission_key,
+                    language=language,
+                    received_at=now,
+                    received_on=received,
+                    reply_expected_from=business_days.add_business_days(received, 1),
+                    reply_due_on=business_days.add_business_days(
+                        received, settings.CONSULTATION_REPLY_TARGET_DAYS
+                    ),
+                    consented_at=now,
+                )
+                ConsultationEvent.objects.create(
+                    consultation=consultation, action="submitted", to_status=Status.RECEIVED
+                )
+                emails.queue_confirmation(consultation)
+            return consultation, True
+        except IntegrityError:
+            existing = Consultation.objects.filter(submission_key=submission_key).first()
+            if existing:  # the same form, submitted twice at the same moment
+                return existing, False
+            # else: a reference collision (1 in 10^12); draw another
+    raise RuntimeError("could not allocate a consultation reference")
+
+
+def _move(
+    consultation: Consultation,
+    to: str,
+    *,
+    by: AbstractBaseUser | None,
+    action: str,
+    note: str = "",
+    **changes: Any,
+) -> Consultation:
+    """Lock the row, check the move against TRANSITIONS, apply it and write the history."""
+    locked = Consultation.objects.select_for_update().get(pk=consultation.pk)
+    if locked.status != to and to not in TRANSITIONS[locked.status]:
+        raise ValidationError(
+            _("A consultation that is “%(from)s” cannot become “%(to)s”.")
+            % {"from": Status(locked.status).label, "to": Status(to).label},
+            code="invalid_transition",
+        )
+    from_status = locked.status
+    for name, value in changes.items():
+        setattr(locked, name, value)
+    locked.status = to
+    locked.save(update_fields=["status", "updated_at", *changes])
+    ConsultationEvent.objects.create(
+        consultation=locked,
+        by=by,
+        action=action,
+        from_status=from_status,
+        to_status=to,
+        note=note,
+    )
+    return locked
+
+
+@transaction.atomic
+def assign_consultation(
+    consultation: Consultation, *, to: AbstractBaseUser, by: AbstractBaseUser
+) -> Consultation:
+    """Give the consultation to a consultant; a new one starts being worked on."""
+    locked = Consultation.objects.select_for_update().get(pk=consultation.pk)
+    if locked.assigned_to_id == to.pk:
+        return locked
+    if locked.status == Status.CLOSED:
+        raise ValidationError(_("A closed consultation cannot be assigned."), code="closed")
+    target = Status.IN_PROGRESS if locked.status == Status.RECEIVED else locked.status
+    note = _("Assigned to %(name)s") % {"name": to.get_username()}
+    return _move(locked, target, by=by, action="assigned", note=note, assigned_to=to)
+
+
+@transaction.atomic
+def request_call(
+    consultation: Consultation, *, by: AbstractBaseUser, note: str = ""
+) -> Consultation:
+    """The office will phone the person (the desk may call, depending on the content)."""
+    if not consultation.phone:
+        raise ValidationError(_("The person gave no phone number."), code="no_phone")
+    return _move(consultation, Status.AWAITING_CALL, by=by, action="call_planned", note=note)
+
+
+@transaction.atomic
+def record_call(
+    consultation: Consultation, *, by: AbstractBaseUser, reached: bool, summary: str
+) -> Consultation:
+    """Log a call. A call that reached the person answers the consultation."""
+    locked = Consultation.objects.select_for_update().get(pk=consultation.pk)
+    ConsultationCall.objects.create(consultation=locked, by=by, reached=reached, summary=summary)
+    if not reached:
+        ConsultationEvent.objects.create(
+            consultation=locked,
+            by=by,
+            action="call_unanswered",
+            from_status=locked.status,
+            to_status=locked.status,
+            note=summary,
+        )
+        return locked
+    return _answer(locked, by=by, action="call_answered", note=summary)
+
+
+@transaction.atomic
+def send_reply(consultation: Consultation, *, by: AbstractBaseUser, body: str) -> ConsultationReply:
+    """Email a reply to the person in their language and keep it on the record."""
+    locked = Consultation.objects.select_for_update().get(pk=consultation.pk)
+    if Status.ANSWERED not in TRANSITIONS[locked.status] and locked.status != Status.ANSWERED:
+        raise ValidationError(
+            _("Assign the consultation before replying."), code="invalid_transition"
+        )
+    reply = ConsultationReply.objects.create(consultation=locked, by=by, body=body)
+    _answer(locked, by=by, action="replied")
+    emails.queue_reply(locked, reply)
+    return reply
+
+
+def _answer(locked: Consultation, *, by, action: str, note: str = "") -> Consultation:
+    changes = {} if locked.first_response_at else {"first_response_at": timezone.now()}
+    return _move(locked, Status.ANSWERED, by=by, action=action, note=note, **changes)
+
+
+@transaction.atomic
+def mark_out_of_scope(
+    consultation: Consultation, *, by: AbstractBaseUser, referral: str
+) -> Consultation:
+    """The desk cannot help with this; tell the person where to turn instead."""
+    changes = {"referral": referral}
+    if not consultation.first_response_at:
+        changes["first_response_at"] = timezone.now()
+    moved = _move(
+        consultation, Status.OUT_OF_SCOPE, by=by, action="out_of_scope", note=referral, **changes
+    )
+    emails.queue_referral(moved)
+    return moved
+
+
+@transaction.atomic
+def close_consultation(
+    consultation: Consultation, *, by: AbstractBaseUser, note: str = ""
+) -> Consultation:
+    return _move(
+        consultation, Status.CLOSED, by=by, action="closed", note=note, closed_at=timezone.now()
+    )
+
+
+@transaction.atomic
+def add_note(consultation: Consultation, *, by: AbstractBaseUser, text: str) -> ConsultationNote:
+    return ConsultationNote.objects.create(consultation=consultation, by=by, text=text)
+
+
+@transaction.atomic
+def send_due_digest(*, today: dt.date) -> int:
+    """Email the office the consultations due today and overdue, once per business day.
+
+    Returns how many consultations the digest listed (0 when nothing was sent).
+    """
+    if not business_days.is_business_day(today):
+        return 0
+    overdue = list(Consultation.objects.overdue(on=today).select_related("assigned_to"))
+    due = list(Consultation.objects.due(on=today).select_related("assigned_to"))
+    if not (overdue or due):
+        return 0
+    if not claim_daily_run("consultations.due_digest", today):
+        return 0
+    mail.queue_email(
+        to=settings.OFFICE_EMAIL,
+        template="consultations/emails/due_digest",
+        context={"today": today, "overdue": overdue, "due": due, "total": len(overdue) + len(due)},
+        language=settings.LANGUAGE_CODE,
+    )
+    return len(overdue) + len(due)

@@ -1,0 +1,127 @@
+"""The office's triage screens: list, filters, search, buttons and who may see them."""
+
+import datetime as dt
+
+import pytest
+from django.contrib.auth.models import Group, Permission, User
+from django.urls import reverse
+from django.utils import timezone
+
+from consultations.models import Consultation, Status
+
+from .factories import TOKYO, make_consultation
+
+pytestmark = pytest.mark.django_db
+CHANGELIST = reverse("admin:consultations_consultation_changelist")
+
+
+@pytest.fixture
+def consultant(client):
+    user = User.objects.create_user("suzuki", password="pw-0123456789", is_staff=True)
+    user.groups.add(Group.objects.get(name="Consultants"))
+    client.force_login(user)
+    return user
+
+
+def action_url(consultation, action):
+    return reverse("admin:consultations_consultation_action", args=[consultation.pk, action])
+
+
+def test_changelist_fits_a_triage_morning(client, consultant, monkeypatch):
+    today = dt.date(2026, 12, 4)
+    monkeypatch.setattr(timezone, "localdate", lambda *a, **k: today)
+    overdue = make_consultation(at=dt.datetime(2026, 11, 30, 10, tzinfo=TOKYO))
+    due_today = make_consultation(at=dt.datetime(2026, 12, 1, 10, tzinfo=TOKYO))
+    later = make_consultation(at=dt.datetime(2026, 12, 3, 10, tzinfo=TOKYO))
+    response = client.get(CHANGELIST)
+    assert response.status_code == 200
+    rows = list(response.context["cl"].result_list)
+    assert rows == [overdue, due_today, later]  # sorted by reply deadline
+    html = response.content.decode()
+    assert "deadline-overdue" in html and "deadline-today" in html
+    assert "hanako@example.jp" not in html  # no contact details in the list
+
+    def filtered(**params):
+        return list(client.get(CHANGELIST, params).context["cl"].result_list)
+
+    assert filtered(due="overdue") == [overdue]
+    assert filtered(due="today") == [due_today]
+    assert filtered(assigned="none") == [overdue, due_today, later]
+    assert filtered(q=overdue.reference.lower()) == [overdue]
+    assert filtered(q="hanako@example.jp") == [overdue, due_today, later]
+
+
+def test_changelist_query_count_does_not_grow_with_rows(
+    client, consultant, django_assert_max_num_queries
+):
+    for _ in range(3):
+        make_consultation()
+    with django_assert_max_num_queries(12) as few:
+        client.get(CHANGELIST)
+    for _ in range(30):
+        make_consultation()
+    with django_assert_max_num_queries(len(few.captured_queries)):
+        client.get(CHANGELIST)
+
+
+def test_assign_reply_and_close_through_the_buttons(
+    client, consultant, mailoutbox, django_capture_on_commit_callbacks
+):
+    consultation = make_consultation(language="en")
+    page = client.get(reverse("admin:consultations_consultation_change", args=[consultation.pk]))
+    assert action_url(consultation, "assign") in page.content.decode()
+    client.post(action_url(consultation, "assign"), {"consultant": consultant.pk})
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(action_url(consultation, "reply"), {"body": "Our advice."})
+    assert response.status_code == 302
+    consultation.refresh_from_db()
+    assert consultation.status == Status.ANSWERED and consultation.assigned_to == consultant
+    assert "Our advice." in mailoutbox[-1].body
+    client.post(action_url(consultation, "close"), {"note": ""})
+    consultation.refresh_from_db()
+    assert consultation.status == Status.CLOSED
+    history = [(e.action, e.by) for e in consultation.events.all()]
+    assert history == [
+        ("submitted", None),
+        ("assigned", consultant),
+        ("replied", consultant),
+        ("closed", consultant),
+    ]
+
+
+def test_a_refused_move_is_explained_not_applied(client, consultant):
+    consultation = make_consultation()
+    response = client.post(action_url(consultation, "close"), {"note": ""})
+    assert response.status_code == 200
+    assert response.context["form"].non_field_errors() == [
+        "「受付」の相談を「対応終了」にすることはできません。"
+    ]
+    consultation.refresh_from_db()
+    assert consultation.status == Status.RECEIVED
+
+
+def test_assign_to_me_action(client, consultant):
+    first, second = make_consultation(), make_consultation()
+    client.post(CHANGELIST, {"action": "assign_to_me", "_selected_action": [first.pk, second.pk]})
+    assert set(Consultation.objects.values_list("assigned_to", flat=True)) == {consultant.pk}
+
+
+def test_status_and_answers_cannot_be_edited_directly(client, consultant):
+    consultation = make_consultation()
+    url = reverse("admin:consultations_consultation_change", args=[consultation.pk])
+    client.post(url, {"status": "closed", "details": "rewritten"})
+    consultation.refresh_from_db()
+    assert consultation.status == Status.RECEIVED and consultation.details != "rewritten"
+
+
+def test_only_the_consultation_group_can_see_consultations(client):
+    consultation = make_consultation()
+    other = User.objects.create_user("seminar-staff", password="pw-0123456789", is_staff=True)
+    other.user_permissions.add(Permission.objects.get(codename="view_outboxemail"))
+    client.force_login(other)
+    assert client.get(CHANGELIST).status_code == 403
+    change = reverse("admin:consultations_consultation_change", args=[consultation.pk])
+    assert client.get(change).status_code == 403
+    assert client.get(action_url(consultation, "reply")).status_code == 403
+    index = client.get(reverse("admin:index")).content.decode()
+    assert "consultations/consultation" not in index

@@ -1,0 +1,108 @@
+"""What every public form shares: clean text, an error summary, optional labels, bot traps."""
+
+from __future__ import annotations
+
+import re
+import time
+import unicodedata
+
+from django import forms
+from django.conf import settings
+from django.core import signing
+from django.utils.translation import gettext_lazy as _
+
+# C0 and C1 control characters other than tab and newline, plus bidi overrides, which can
+# disguise text (a "right-to-left override" makes "txt.exe" look like "exe.txt").
+_UNSAFE_CHARACTERS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
+FORM_STARTED_SALT = "portal.form-started"
+
+
+def clean_text(value: str, *, multiline: bool) -> str:
+    """Drop control characters, normalise line ends, trim; single-line text loses newlines."""
+    value = value.replace("\r\n", "\n").replace("\r", "\n")
+    value = _UNSAFE_CHARACTERS.sub("", value)
+    if not multiline:
+        value = " ".join(value.split())
+    return unicodedata.normalize("NFC", value).strip()
+
+
+class PortalForm(forms.Form):
+    """Base for public forms: text clean-up, "(optional)" labels and a GOV.UK error summary."""
+
+    unlabelled_fields: tuple[str, ...] = ("website",)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for name, field in self.fields.items():
+            if field.required or field.widget.is_hidden or name in self.unlabelled_fields:
+                continue
+            field.label = _("%(label)s (optional)") % {"label": field.label}
+
+        if self.is_bound:
+            self.data = self._cleaned_input(self.data)
+
+    def _cleaned_input(self, data):
+        """The submitted text with control characters removed, before any validation."""
+        data = data.copy()
+        for name, field in self.fields.items():
+            key = self.add_prefix(name)
+            if key not in data:
+                continue
+            multiline = isinstance(field.widget, forms.Textarea)
+            if hasattr(data, "setlist"):
+                values = data.getlist(key)
+                data.setlist(key, [clean_text(v, multiline=multiline) for v in values])
+            elif isinstance(data[key], str):
+                data[key] = clean_text(data[key], multiline=multiline)
+        return data
+
+    def error_summary(self) -> list[dict[str, str]]:
+        """One line per error, each linking to its field (for the summary box at the top)."""
+        items = []
+        for name, errors in self.errors.items():
+            if name == forms.forms.NON_FIELD_ERRORS:
+                items += [{"anchor": "", "message": str(message)} for message in errors]
+                continue
+            bound = self[name]
+            anchor = bound.id_for_label or bound.auto_id
+            if isinstance(bound.field.widget, forms.RadioSelect | forms.CheckboxSelectMultiple):
+                anchor = f"{bound.auto_id}_0"
+            items += [{"anchor": anchor, "message": str(message)} for message in errors]
+        return items
+
+
+class BotTrapMixin(forms.Form):
+    """A honeypot field people never see and a signed time stamp of when the form was shown."""
+
+    website = forms.CharField(required=False, label=_("Leave this field empty"))
+    form_started = forms.CharField(required=False, widget=forms.HiddenInput)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.initial["form_started"] = signing.dumps(time.time(), salt=FORM_STARTED_SALT)
+        self.fields["website"].widget.attrs.update(
+            {"autocomplete": "off", "tabindex": "-1", "class": "form-control"}
+        )
+
+    def looks_like_a_bot(self) -> bool:
+        """True when the honeypot is filled or the form came back implausibly fast."""
+        if self.data.get(self.add_prefix("website")):
+            return True
+        try:
+            started = float(
+                signing.loads(
+                    self.data.get(self.add_prefix("form_started"), ""), salt=FORM_STARTED_SALT
+                )
+            )
+        except (signing.BadSignature, TypeError, ValueError):
+            return True
+        return time.time() - started < settings.FORM_MIN_FILL_SECONDS
+
+
+def character_count_attrs(limit: int) -> dict[str, str]:
+    """Attributes for static/js/character-count.js (the live count beside a textarea)."""
+    return {
+        "data-max-chars": str(limit),
+        "data-remaining": str(_("%(count)s characters remaining")),
+        "data-over": str(_("%(count)s characters too many")),
+    }

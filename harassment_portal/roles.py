@@ -1,0 +1,43 @@
+"""Staff roles: each a Django group with exactly the permissions it needs.
+
+The table below is the single source of truth. ``sync_roles`` runs after every ``migrate``
+(post_migrate), so a group gains the permissions of a new model as soon as it exists, and a
+permission removed here is removed from the group.
+"""
+
+from __future__ import annotations
+
+ROLES: dict[str, dict[str, list[str]]] = {
+    # group name -> {app label: [permission codenames]}
+    "Consultants": {
+        "consultations": [
+            "view_consultation",
+            "change_consultation",
+            "view_consultationnote",
+            "view_consultationreply",
+            "view_consultationcall",
+            "view_consultationevent",
+        ],
+    },
+}
+
+
+def sync_roles(sender=None, **kwargs) -> None:
+    from django.apps import apps as installed
+    from django.contrib.auth.models import Group, Permission
+
+    # post_migrate comes once per app; act once, after the last app's permissions exist.
+    with_models = [config for config in installed.get_app_configs() if config.models_module]
+    if sender is not None and sender is not with_models[-1]:
+        return
+
+    for name, apps in ROLES.items():
+        group, _created = Group.objects.get_or_create(name=name)
+        wanted = [
+            permission
+            for app_label, codenames in apps.items()
+            for permission in Permission.objects.filter(
+                content_type__app_label=app_label, codename__in=codenames
+            )
+        ]
+        group.permissions.set(wanted)
