@@ -244,3 +244,22 @@ def test_hostile_input_never_fails_and_is_never_reflected_unescaped(client, fiel
         stored = Consultation.objects.latest("pk")
         for text in (stored.name, stored.details, stored.organisation, stored.tried_so_far):
             assert not re.search(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\u202e]", text)
+
+
+def test_no_personal_data_reaches_the_logs(client, caplog, django_capture_on_commit_callbacks):
+    import logging
+
+    marker = "zq-private-zq"
+    with caplog.at_level(logging.DEBUG), django_capture_on_commit_callbacks(execute=True):
+        post_form(
+            client,
+            name=marker,
+            email=f"{marker}@example.jp",
+            details=f"{marker} account",
+            phone="090-1234-5678",
+            organisation=marker,
+        )
+        client.post(url("check"))
+    assert Consultation.objects.get().name == marker
+    assert caplog.records  # the flow did log (sending the email, at least)
+    assert marker not in caplog.text and "090-1234-5678" not in caplog.text

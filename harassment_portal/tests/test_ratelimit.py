@@ -1,0 +1,31 @@
+"""The per-address rate limit."""
+
+import pytest
+from django.test import RequestFactory, override_settings
+
+from harassment_portal import ratelimit
+
+
+def test_limit_counts_per_identity_within_the_window():
+    assert [ratelimit.hit("t", "198.51.100.1", limit=2, window=3600) for _ in range(3)] == [
+        True,
+        True,
+        False,
+    ]
+    assert ratelimit.hit("t", "198.51.100.2", limit=2, window=3600) is True
+    assert ratelimit.hit("other-scope", "198.51.100.1", limit=2, window=3600) is True
+
+
+@pytest.mark.parametrize(
+    "proxies, forwarded, expected",
+    [
+        (0, "203.0.113.9", "192.0.2.1"),  # no proxy trusted: the socket address
+        (1, "203.0.113.9", "203.0.113.9"),
+        (1, "10.0.0.1, 203.0.113.9", "203.0.113.9"),  # a spoofed first hop is ignored
+        (2, "203.0.113.9", "192.0.2.1"),  # fewer hops than proxies: fall back
+    ],
+)
+def test_client_address_trusts_only_the_configured_proxies(proxies, forwarded, expected):
+    request = RequestFactory().get("/", REMOTE_ADDR="192.0.2.1", HTTP_X_FORWARDED_FOR=forwarded)
+    with override_settings(TRUSTED_PROXY_COUNT=proxies):
+        assert ratelimit.client_address(request) == expected
