@@ -53,7 +53,7 @@ class OutboxEmailAdmin(admin.ModelAdmin):
     ordering = ["-created_at"]
     actions = ["retry_selected", "resend_selected"]
     readonly_fields = [f.name for f in OutboxEmail._meta.fields] + ["about"]
-    exclude = ["body_html"]
+    exclude = ["body_html", "attachments"]
 
     @admin.display(description=_("recipient"))
     def recipient(self, obj: OutboxEmail) -> str:

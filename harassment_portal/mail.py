@@ -68,8 +68,12 @@ def queue_email(
     context: dict[str, Any],
     language: str,
     about: models.Model | None = None,
+    attachments: list[dict[str, str]] | None = None,
 ) -> OutboxEmail:
-    """Store an email for ``to`` in the current transaction; it is sent after commit."""
+    """Store an email for ``to`` in the current transaction; it is sent after commit.
+
+    ``attachments`` are text files: ``{"filename": ..., "content": ..., "mimetype": ...}``.
+    """
     rendered = render_email(template, context, language=language)
     return _store(
         to_email=to,
@@ -78,6 +82,7 @@ def queue_email(
         subject=rendered.subject,
         body_text=rendered.text,
         body_html=rendered.html,
+        attachments=attachments or [],
         content_type=ContentType.objects.get_for_model(about) if about is not None else None,
         object_id=str(about.pk) if about is not None else "",
     )
@@ -182,6 +187,7 @@ def resend(email: OutboxEmail) -> OutboxEmail:
         "subject",
         "body_text",
         "body_html",
+        "attachments",
         "content_type",
         "object_id",
     ]
@@ -212,4 +218,6 @@ def _build_message(email: OutboxEmail) -> EmailMultiAlternatives:
     )
     if email.body_html:
         message.attach_alternative(email.body_html, "text/html")
+    for attachment in email.attachments:
+        message.attach(attachment["filename"], attachment["content"], attachment["mimetype"])
     return message

@@ -76,6 +76,8 @@ class OutboxEmail(models.Model):
     subject = models.CharField(_("subject"), max_length=300)
     body_text = models.TextField(_("text body"))
     body_html = models.TextField(_("HTML body"), blank=True)
+    # Text attachments such as a calendar file: [{"filename", "content", "mimetype"}].
+    attachments = models.JSONField(_("attachments"), default=list, blank=True)
     message_id = models.CharField(_("Message-ID"), max_length=200, unique=True)
     attempts = models.PositiveIntegerField(_("attempts"), default=0)
     last_error = models.TextField(_("last error"), blank=True)

@@ -19,6 +19,15 @@ ROLES: dict[str, dict[str, list[str]]] = {
             "view_consultationevent",
         ],
     },
+    "Seminar staff": {
+        "seminars": [
+            "view_seminar",
+            "add_seminar",
+            "change_seminar",
+            "view_registration",
+            "change_registration",
+        ],
+    },
 }
 
 

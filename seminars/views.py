@@ -1,7 +1,212 @@
-from django.shortcuts import render
-from django.views.decorators.http import require_GET
+"""Public seminar pages: the list, a session with its form, and the personal link."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.db.models import Count, Q
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.utils.translation import get_language
+from django.utils.translation import gettext as _
+from django.views import View
+from django.views.decorators.http import require_GET, require_POST
+
+from harassment_portal import ratelimit
+
+from . import links, services
+from .forms import MyRegistrationsForm, RegistrationForm
+from .models import SEAT_STATUSES, RegistrationStatus, Seminar, SeminarStatus
+
+FEW_SEATS = 20
+JUST_REGISTERED = "seminar_registration"
+
+
+def _with_seats(queryset):
+    return queryset.annotate(
+        seated=Count("registrations", filter=Q(registrations__status__in=SEAT_STATUSES))
+    )
+
+
+def _describe(seminar: Seminar) -> dict:
+    status = seminar.status(confirmed=seminar.seated)
+    seats_left = max(seminar.capacity - seminar.seated, 0)
+    return {
+        "seminar": seminar,
+        "status": status,
+        "status_label": SeminarStatus(status).label,
+        "seats_left": seats_left
+        if status == SeminarStatus.OPEN and seats_left <= FEW_SEATS
+        else None,
+    }
 
 
 @require_GET
-def overview(request):
-    return render(request, "seminars/overview.html")
+def seminar_list(request):
+    seminars = _with_seats(Seminar.objects.filter(published=True)).order_by("starts_at")
+    now = timezone.now()
+    items = [_describe(seminar) for seminar in seminars]
+    return render(
+        request,
+        "seminars/seminar_list.html",
+        {
+            "upcoming": [i for i in items if i["seminar"].ends_at >= now],
+            "past": [i for i in items if i["seminar"].ends_at < now][::-1],
+        },
+    )
+
+
+class SeminarDetailView(View):
+    def get(self, request, pk: int):
+        info = self._info(pk)
+        form = RegistrationForm(full=info["status"] == SeminarStatus.FULL)
+        return self._render(request, info, form)
+
+    def post(self, request, pk: int):
+        info = self._info(pk)
+        seminar = info["seminar"]
+        form = RegistrationForm(request.POST, full=info["status"] == SeminarStatus.FULL)
+        if form.looks_like_a_bot():
+            form.is_valid()
+            form.add_error(None, _("Please check your answers and send the form again."))
+            return self._render(request, info, form, status=400)
+        if not form.is_valid():
+            return self._render(request, info, form)
+        try:
+            registration = services.register_for_seminar(
+                seminar,
+                form.cleaned_data,
+                language=get_language(),
+                join_waiting_list=form.cleaned_data.get("join_waiting_list", False),
+            )
+        except services.RegistrationRefused as refusal:
+            if refusal.code == "full":  # it filled up while the person was typing
+                info = self._info(pk)
+                form = RegistrationForm(request.POST, full=True)
+                form.is_valid()
+            else:
+                form.add_error(None, refusal.messages[0])
+            return self._render(
+                request, info, form, duplicate=refusal.code == "duplicate", status=409
+            )
+        request.session[JUST_REGISTERED] = registration.pk
+        return redirect("seminars:thanks", pk=seminar.pk)
+
+    def _info(self, pk: int) -> dict:
+        return _describe(get_object_or_404(_with_seats(Seminar.objects), pk=pk, published=True))
+
+    def _render(self, request, info, form, *, duplicate: bool = False, status: int = 200):
+        open_statuses = {SeminarStatus.OPEN, SeminarStatus.FULL}
+        return render(
+            request,
+            "seminars/seminar_detail.html",
+            {
+                **info,
+                "form": form if info["status"] in open_statuses else None,
+                "duplicate": duplicate,
+            },
+            status=status,
+        )
+
+
+@require_POST
+def resend_existing(request, pk: int):
+    """After "already registered": send that address its confirmation again."""
+    seminar = get_object_or_404(Seminar, pk=pk, published=True)
+    email = services.normalize_email(request.POST.get("email", ""))
+    registration = seminar.registrations.active().filter(email=email).first()
+    if registration and ratelimit.hit("seminar-resend", registration.email, limit=3, window=3600):
+        services.resend_status_email(registration)
+    messages.success(request, _("If that address is registered, its confirmation is on its way."))
+    return redirect("seminars:detail", pk=seminar.pk)
+
+
+@require_GET
+def thanks(request, pk: int):
+    seminar = get_object_or_404(Seminar, pk=pk)
+    registration = seminar.registrations.filter(pk=request.session.get(JUST_REGISTERED)).first()
+    if registration is None:
+        return redirect("seminars:detail", pk=pk)
+    return render(
+        request,
+        "seminars/registration_thanks.html",
+        {"seminar": seminar, "registration": registration},
+    )
+
+
+class ManageView(View):
+    """The personal link: status, resend, cancel."""
+
+    def get(self, request, signed: str):
+        registration = links.registration_for(signed)
+        if registration is None:
+            return render(request, "seminars/registration_link_invalid.html", status=404)
+        return self._render(request, registration, confirm_cancel=request.GET.get("cancel") == "1")
+
+    def post(self, request, signed: str):
+        registration = links.registration_for(signed)
+        if registration is None:
+            return render(request, "seminars/registration_link_invalid.html", status=404)
+        action = request.POST.get("action")
+        if action == "resend":
+            if ratelimit.hit("seminar-resend", registration.email, limit=3, window=3600):
+                services.resend_status_email(registration)
+                messages.success(request, _("We have sent your confirmation again."))
+            else:
+                messages.error(
+                    request,
+                    _(
+                        "We have sent it several times already. Please "
+                        "check your spam folder, or try again in an hour."
+                    ),
+                )
+        elif action == "cancel":
+            services.cancel_registration(registration)
+            messages.success(request, _("Your registration is cancelled."))
+        return redirect(request.path)
+
+    def _render(self, request, registration, *, confirm_cancel: bool):
+        can_change = (
+            registration.status in (RegistrationStatus.CONFIRMED, RegistrationStatus.WAITING)
+            and timezone.now() < registration.seminar.starts_at
+        )
+        response = render(
+            request,
+            "seminars/registration_manage.html",
+            {
+                "registration": registration,
+                "seminar": registration.seminar,
+                "can_change": can_change,
+                "confirm_cancel": confirm_cancel and can_change,
+            },
+        )
+        # The link is a secret: not cached. (The site's "same-origin" referrer policy already
+        # keeps it from other sites; "no-referrer" would make browsers send "Origin: null"
+        # with this page's own forms, which CSRF protection rightly refuses.)
+        response["Cache-Control"] = "private, no-store"
+        return response
+
+
+class MyRegistrationsView(View):
+    def get(self, request):
+        return render(request, "seminars/my_registrations.html", {"form": MyRegistrationsForm()})
+
+    def post(self, request):
+        form = MyRegistrationsForm(request.POST)
+        if not form.is_valid():
+            return render(request, "seminars/my_registrations.html", {"form": form})
+        email = services.normalize_email(form.cleaned_data["email"])
+        allowed = ratelimit.hit(
+            "my-registrations-ip", ratelimit.client_address(request), limit=10, window=3600
+        ) and ratelimit.hit("my-registrations-email", email, limit=3, window=3600)
+        if not allowed:
+            form.add_error(None, _("Too many requests. Please try again in an hour."))
+            return render(request, "seminars/my_registrations.html", {"form": form}, status=429)
+        services.send_my_registrations(email)
+        messages.success(
+            request,
+            _(
+                "If there are registrations for that address, we have emailed it their links. "
+                "The email can take a few minutes to arrive."
+            ),
+        )
+        return redirect("seminars:my_registrations")

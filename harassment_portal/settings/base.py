@@ -134,6 +134,12 @@ CELERY_BEAT_SCHEDULE = {
         "task": "consultations.tasks.send_due_digest",
         "schedule": crontab(hour=8, minute=30),
     },
+    # Every morning at 9:00: reminders for the seminars before the next business day (the job
+    # skips closed days, and each person is reminded once).
+    "seminars-reminders": {
+        "task": "seminars.tasks.send_reminders",
+        "schedule": crontab(hour=9, minute=0),
+    },
 }
 
 # --- Email --------------------------------------------------------------------------------------

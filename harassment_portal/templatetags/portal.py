@@ -3,6 +3,7 @@
 import datetime as dt
 
 from django import template
+from django.utils import timezone
 from django.utils.translation import get_language
 
 register = template.Library()
@@ -18,3 +19,14 @@ def office_date(value: dt.date | None) -> str:
     if get_language() == "ja":
         return f"{value.year}年{value.month}月{value.day}日({_JA_WEEKDAYS[value.weekday()]})"
     return f"{value:%a} {value.day} {value:%B %Y}"
+
+
+@register.filter
+def session_time(seminar) -> str:
+    """``2026年12月10日(木) 14:00~16:00`` / ``Thu 10 December 2026, 14:00-16:00 (JST)``."""
+    start = timezone.localtime(seminar.starts_at)
+    end = timezone.localtime(seminar.ends_at)
+    day = office_date(start.date())
+    if get_language() == "ja":
+        return f"{day} {start:%H:%M}~{end:%H:%M}"
+    return f"{day}, {start:%H:%M}-{end:%H:%M} (JST)"

@@ -10,7 +10,17 @@ from faq import services as faq_services
 
 pytestmark = pytest.mark.django_db
 
-PUBLIC_PATHS = ["", "faq/", "consultation/", "seminars/", "dispatch/", "privacy/", "accessibility/"]
+PUBLIC_PATHS = [
+    "",
+    "faq/",
+    "consultation/",
+    "consultation/form/",
+    "seminars/",
+    "seminars/my-registrations/",
+    "dispatch/",
+    "privacy/",
+    "accessibility/",
+]
 
 
 @pytest.fixture(autouse=True)

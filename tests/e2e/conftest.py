@@ -37,5 +37,6 @@ def browser():
 def page(browser, live_server, transactional_db):
     context = browser.new_context(base_url=live_server.url, locale="ja-JP")
     page = context.new_page()
+    page.set_default_timeout(10_000)
     yield page
     context.close()

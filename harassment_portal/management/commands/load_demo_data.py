@@ -2,6 +2,7 @@ from django.core.management import call_command
 from django.core.management.base import BaseCommand
 
 from consultations.demo import create_demo_consultations
+from seminars.demo import create_demo_series
 
 
 class Command(BaseCommand):
@@ -11,3 +12,4 @@ class Command(BaseCommand):
         call_command("load_faq", stdout=self.stdout)
         created = create_demo_consultations()
         self.stdout.write(f"Demo consultations: {created} created.")
+        self.stdout.write(f"Demo seminar sessions: {create_demo_series()} created.")

@@ -1,0 +1,211 @@
+"""Seminar sessions and the registrations for them."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.utils import timezone
+from django.utils.translation import get_language
+from django.utils.translation import gettext_lazy as _
+
+from harassment_portal.choices import Industry
+
+
+class Level(models.TextChoices):
+    BASIC = "basic", _("Basic")
+    INTERMEDIATE = "intermediate", _("Intermediate")
+    PRACTICAL = "practical", _("Practical")
+
+
+class SeminarStatus(models.TextChoices):
+    """Follows from the dates, the registrations and the archive; never stored."""
+
+    DRAFT = "draft", _("Not published")
+    NOT_YET_OPEN = "not_yet_open", _("Registration not yet open")
+    OPEN = "open", _("Registration open")
+    FULL = "full", _("Full: waiting list open")
+    CLOSED = "closed", _("Registration closed")
+    HELD = "held", _("Held")
+    ARCHIVED = "archived", _("Archive video available")
+
+
+class Seminar(models.Model):
+    number = models.PositiveSmallIntegerField(_("session number"))
+    fiscal_year = models.PositiveSmallIntegerField(_("fiscal year"))
+    level = models.CharField(_("level"), max_length=20, choices=Level.choices)
+    title_ja = models.CharField(_("title (Japanese)"), max_length=200)
+    title_en = models.CharField(_("title (English)"), max_length=200)
+    overview_ja = models.TextField(_("overview (Japanese)"))
+    overview_en = models.TextField(_("overview (English)"))
+    agenda_ja = models.TextField(_("agenda (Japanese)"), help_text=_("One item per line."))
+    agenda_en = models.TextField(_("agenda (English)"), help_text=_("One item per line."))
+    speaker_ja = models.CharField(_("speaker (Japanese)"), max_length=200)
+    speaker_en = models.CharField(_("speaker (English)"), max_length=200)
+    starts_at = models.DateTimeField(_("starts"))
+    ends_at = models.DateTimeField(_("ends"))
+    application_opens_on = models.DateField(_("registration opens"))
+    application_closes_on = models.DateField(_("registration closes"), help_text=_("Inclusive."))
+    capacity = models.PositiveIntegerField(_("capacity"), help_text=_("Zoom Webinar seats."))
+    webinar_url = models.URLField(_("webinar link"), blank=True)
+    archive_url = models.URLField(_("archive video link"), blank=True)
+    archive_published_at = models.DateTimeField(_("archive published"), null=True, blank=True)
+    published = models.BooleanField(_("published"), default=False)
+
+    class Meta:
+        verbose_name = _("seminar session")
+        verbose_name_plural = _("seminar sessions")
+        ordering = ["starts_at"]
+        constraints = [
+            models.UniqueConstraint(fields=["fiscal_year", "number"], name="seminar_number_unique"),
+            models.CheckConstraint(
+                condition=Q(ends_at__gt=models.F("starts_at")), name="seminar_ends_after_start"
+            ),
+            models.CheckConstraint(
+                condition=Q(application_closes_on__gte=models.F("application_opens_on")),
+                name="seminar_period_valid",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"FY{self.fiscal_year} #{self.number} {self.title_ja}"
+
+    def _text(self, name: str) -> str:
+        return getattr(self, f"{name}_{'en' if get_language() == 'en' else 'ja'}")
+
+    @property
+    def title(self) -> str:
+        return self._text("title")
+
+    @property
+    def overview(self) -> str:
+        return self._text("overview")
+
+    @property
+    def speaker(self) -> str:
+        return self._text("speaker")
+
+    @property
+    def agenda_items(self) -> list[str]:
+        return [line.strip() for line in self._text("agenda").splitlines() if line.strip()]
+
+    def status(self, *, confirmed: int, now: dt.datetime | None = None) -> str:
+        """The status people see, from the dates, the seats taken and the archive."""
+        now = now or timezone.now()
+        today = timezone.localdate(now)
+        if not self.published:
+            return SeminarStatus.DRAFT
+        if self.archive_url and self.archive_published_at:
+            return SeminarStatus.ARCHIVED
+        if now >= self.starts_at:
+            return SeminarStatus.HELD
+        if today < self.application_opens_on:
+            return SeminarStatus.NOT_YET_OPEN
+        if today > self.application_closes_on:
+            return SeminarStatus.CLOSED
+        if confirmed >= self.capacity:
+            return SeminarStatus.FULL
+        return SeminarStatus.OPEN
+
+
+class AttendeeType(models.TextChoices):
+    INDUSTRY_ORGANISATION = "industry_organisation", _("Industry organisation")
+    BUSINESS_OWNER = "business_owner", _("Business owner")
+    HR_STAFF = "hr_staff", _("Human resources or labour-management staff")
+    OTHER = "other", _("Other")
+
+
+class Location(models.TextChoices):
+    TOKYO = "tokyo", _("In Tokyo")
+    OUTSIDE = "outside", _("Outside Tokyo")
+
+
+class CompanySize(models.TextChoices):
+    UP_TO_9 = "1-9", _("1 to 9 employees")
+    UP_TO_49 = "10-49", _("10 to 49 employees")
+    UP_TO_299 = "50-299", _("50 to 299 employees")
+    LARGE = "300+", _("300 employees or more")
+
+
+class RegistrationStatus(models.TextChoices):
+    CONFIRMED = "confirmed", _("Registered")
+    WAITING = "waiting", _("On the waiting list")
+    CANCELLED = "cancelled", _("Cancelled")
+    ATTENDED = "attended", _("Attended")
+
+
+# A person holds at most one of these per session (a seat, a place in the queue, or attended).
+ACTIVE_STATUSES = (
+    RegistrationStatus.CONFIRMED,
+    RegistrationStatus.WAITING,
+    RegistrationStatus.ATTENDED,
+)
+SEAT_STATUSES = (RegistrationStatus.CONFIRMED, RegistrationStatus.ATTENDED)
+
+
+class RegistrationQuerySet(models.QuerySet):
+    def active(self) -> RegistrationQuerySet:
+        return self.filter(status__in=ACTIVE_STATUSES)
+
+    def seated(self) -> RegistrationQuerySet:
+        return self.filter(status__in=SEAT_STATUSES)
+
+    def waiting(self) -> RegistrationQuerySet:
+        return self.filter(status=RegistrationStatus.WAITING).order_by("registered_at", "pk")
+
+
+class Registration(models.Model):
+    seminar = models.ForeignKey(
+        Seminar,
+        on_delete=models.PROTECT,
+        related_name="registrations",
+        verbose_name=_("seminar session"),
+    )
+    reference = models.CharField(_("reference"), max_length=12, unique=True, editable=False)
+    # Secret behind the personal link (the link carries it signed, with a time stamp).
+    token = models.CharField(max_length=64, unique=True, editable=False)
+    language = models.CharField(_("language"), max_length=5, choices=settings.LANGUAGES)
+    status = models.CharField(_("status"), max_length=20, choices=RegistrationStatus.choices)
+    registered_at = models.DateTimeField(_("registered"), default=timezone.now)
+    promoted_at = models.DateTimeField(_("moved up from the waiting list"), null=True, blank=True)
+    cancelled_at = models.DateTimeField(_("cancelled"), null=True, blank=True)
+    reminded_at = models.DateTimeField(_("reminder sent"), null=True, blank=True)
+    archive_notified_at = models.DateTimeField(_("archive notice sent"), null=True, blank=True)
+
+    name = models.CharField(_("name"), max_length=100)
+    name_kana = models.CharField(_("name (reading)"), max_length=100)
+    email = models.EmailField(_("email address"))
+    organisation = models.CharField(_("organisation"), max_length=200)
+    department = models.CharField(_("department or title"), max_length=200, blank=True)
+    attendee_type = models.CharField(_("I attend as"), max_length=30, choices=AttendeeType.choices)
+    industry = models.CharField(_("industry"), max_length=30, choices=Industry.choices)
+    location = models.CharField(_("business location"), max_length=10, choices=Location.choices)
+    phone = models.CharField(_("phone number"), max_length=20, blank=True)
+    company_size = models.CharField(
+        _("number of employees"), max_length=10, choices=CompanySize.choices, blank=True
+    )
+    question = models.TextField(_("question for the speaker"), blank=True)
+    consented_at = models.DateTimeField(_("privacy notice and no-recording rule accepted"))
+
+    objects = RegistrationQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("registration")
+        verbose_name_plural = _("registrations")
+        ordering = ["seminar", "registered_at", "pk"]
+        indexes = [models.Index(fields=["seminar", "status"], name="registration_status_idx")]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["seminar", "email"],
+                condition=Q(status__in=ACTIVE_STATUSES),
+                name="one_active_registration_per_email",
+            ),
+            models.CheckConstraint(
+                condition=Q(status__in=RegistrationStatus.values), name="registration_status_valid"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.reference

@@ -1,0 +1,261 @@
+"""Every write to seminars and registrations: capacity, waiting list, emails, reminders."""
+
+from __future__ import annotations
+
+import datetime as dt
+import secrets
+from typing import Any
+
+from django.contrib.auth.models import AbstractBaseUser
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from harassment_portal import business_days
+from harassment_portal.references import new_reference
+
+from . import emails
+from .models import (
+    ACTIVE_STATUSES,
+    Registration,
+    RegistrationStatus,
+    Seminar,
+)
+
+SUBMITTED_FIELDS = (
+    "name",
+    "name_kana",
+    "email",
+    "organisation",
+    "department",
+    "attendee_type",
+    "industry",
+    "location",
+    "phone",
+    "company_size",
+    "question",
+)
+
+
+class RegistrationRefused(ValidationError):
+    """Raised with a code the view turns into a message: not_open, closed, full, duplicate."""
+
+    def __init__(self, message: str, code: str, existing: Registration | None = None):
+        super().__init__(message, code=code)
+        self.existing = existing
+
+
+def normalize_email(address: str) -> str:
+    return address.strip().lower()
+
+
+@transaction.atomic
+def register_for_seminar(
+    seminar: Seminar,
+    data: dict[str, Any],
+    *,
+    language: str,
+    join_waiting_list: bool = False,
+    now: dt.datetime | None = None,
+) -> Registration:
+    """Give the person a seat, or a place on the waiting list when they asked for one.
+
+    The seminar row is locked for the count, so simultaneous registrations never take more
+    seats than the capacity.
+    """
+    now = now or timezone.now()
+    locked = Seminar.objects.select_for_update().get(pk=seminar.pk)
+    today = timezone.localdate(now)
+    if not locked.published or today < locked.application_opens_on:
+        raise RegistrationRefused(
+            _("Registration for this session has not opened yet."), "not_open"
+        )
+    if today > locked.application_closes_on or now >= locked.starts_at:
+        raise RegistrationRefused(_("Registration for this session has closed."), "closed")
+    fields = {name: data.get(name, "") for name in SUBMITTED_FIELDS}
+    fields["email"] = normalize_email(fields["email"])
+    existing = locked.registrations.active().filter(email=fields["email"]).first()
+    if existing:
+        raise RegistrationRefused(
+            _("This email address is already registered for this session."),
+            "duplicate",
+            existing=existing,
+        )
+    if locked.registrations.seated().count() < locked.capacity:
+        status = RegistrationStatus.CONFIRMED
+    elif join_waiting_list:
+        status = RegistrationStatus.WAITING
+    else:
+        raise RegistrationRefused(_("This session is full."), "full")
+    registration = _create(locked, fields, status=status, language=language, now=now)
+    emails.queue_status(registration)
+    return registration
+
+
+def _create(
+    seminar: Seminar, fields: dict, *, status: str, language: str, now: dt.datetime
+) -> Registration:
+    for _attempt in range(5):
+        try:
+            with transaction.atomic():
+                return Registration.objects.create(
+                    seminar=seminar,
+                    reference=new_reference("S"),
+                    token=secrets.token_urlsafe(32),
+                    language=language,
+                    status=status,
+                    registered_at=now,
+                    consented_at=now,
+                    **fields,
+                )
+        except IntegrityError:
+            existing = seminar.registrations.active().filter(email=fields["email"]).first()
+            if existing:  # cannot happen under the seminar lock; said plainly if it ever does
+                raise RegistrationRefused(
+                    _("This email address is already registered for this session."),
+                    "duplicate",
+                    existing=existing,
+                ) from None
+    raise RuntimeError("could not allocate a registration reference")
+
+
+def resend_status_email(registration: Registration) -> None:
+    """Send the person's current confirmation (seat or waiting list) again."""
+    if registration.status in ACTIVE_STATUSES:
+        emails.queue_status(registration)
+
+
+@transaction.atomic
+def cancel_registration(
+    registration: Registration, *, by: AbstractBaseUser | None = None
+) -> Registration:
+    """Cancel (the person, or the office with ``by``); a freed seat goes to the waiting list."""
+    seminar = Seminar.objects.select_for_update().get(pk=registration.seminar_id)
+    locked = Registration.objects.select_for_update().get(pk=registration.pk)
+    if locked.status == RegistrationStatus.CANCELLED:
+        return locked
+    if locked.status == RegistrationStatus.ATTENDED:
+        raise ValidationError(
+            _("An attended registration cannot be cancelled."), code="invalid_transition"
+        )
+    locked.status = RegistrationStatus.CANCELLED
+    locked.cancelled_at = timezone.now()
+    locked.save(update_fields=["status", "cancelled_at"])
+    emails.queue_cancelled(locked, by_office=by is not None)
+    fill_free_seats(seminar)
+    return locked
+
+
+@transaction.atomic
+def fill_free_seats(seminar: Seminar) -> list[Registration]:
+    """Move people up from the waiting list, first come first served, while seats are free."""
+    locked = Seminar.objects.select_for_update().get(pk=seminar.pk)
+    if timezone.now() >= locked.starts_at:
+        return []
+    free = locked.capacity - locked.registrations.seated().count()
+    promoted = list(locked.registrations.waiting().select_for_update()[: max(free, 0)])
+    for registration in promoted:
+        _promote(registration)
+    return promoted
+
+
+@transaction.atomic
+def promote_registration(registration: Registration, *, by: AbstractBaseUser) -> Registration:
+    """The office moves one person up from the waiting list (only into a free seat)."""
+    seminar = Seminar.objects.select_for_update().get(pk=registration.seminar_id)
+    locked = Registration.objects.select_for_update().get(pk=registration.pk)
+    if locked.status != RegistrationStatus.WAITING:
+        raise ValidationError(
+            _("Only a person on the waiting list can be moved up."), code="invalid_transition"
+        )
+    if seminar.registrations.seated().count() >= seminar.capacity:
+        raise ValidationError(_("There is no free seat. Raise the capacity first."), code="full")
+    _promote(locked)
+    return locked
+
+
+def _promote(registration: Registration) -> None:
+    registration.status = RegistrationStatus.CONFIRMED
+    registration.promoted_at = timezone.now()
+    registration.save(update_fields=["status", "promoted_at"])
+    emails.queue_promoted(registration)
+
+
+@transaction.atomic
+def mark_attended(registration: Registration, *, by: AbstractBaseUser) -> Registration:
+    locked = Registration.objects.select_for_update().get(pk=registration.pk)
+    if locked.status == RegistrationStatus.ATTENDED:
+        return locked
+    if locked.status != RegistrationStatus.CONFIRMED:
+        raise ValidationError(
+            _("Only a registered person can be marked as attended."), code="invalid_transition"
+        )
+    locked.status = RegistrationStatus.ATTENDED
+    locked.save(update_fields=["status"])
+    return locked
+
+
+@transaction.atomic
+def publish_archive(seminar: Seminar, *, url: str, by: AbstractBaseUser | None = None) -> int:
+    """Publish the archive video and tell every registrant once; return how many were told."""
+    locked = Seminar.objects.select_for_update().get(pk=seminar.pk)
+    locked.archive_url = url
+    if not locked.archive_published_at:
+        locked.archive_published_at = timezone.now()
+    locked.save(update_fields=["archive_url", "archive_published_at"])
+    return send_archive_notices(locked)
+
+
+def send_archive_notices(seminar: Seminar) -> int:
+    pending = list(
+        seminar.registrations.active().filter(archive_notified_at__isnull=True).select_for_update()
+    )
+    for registration in pending:
+        emails.queue_archive(registration)
+    Registration.objects.filter(pk__in=[r.pk for r in pending]).update(
+        archive_notified_at=timezone.now()
+    )
+    return len(pending)
+
+
+@transaction.atomic
+def send_reminders(*, today: dt.date) -> int:
+    """On a business day, remind the people with a seat at a session before the next one."""
+    if not business_days.is_business_day(today):
+        return 0
+    until = business_days.next_business_day(today)
+    start = timezone.make_aware(dt.datetime.combine(today + dt.timedelta(days=1), dt.time.min))
+    end = timezone.make_aware(dt.datetime.combine(until + dt.timedelta(days=1), dt.time.min))
+    due = list(
+        Registration.objects.select_for_update()
+        .select_related("seminar")
+        .filter(
+            status=RegistrationStatus.CONFIRMED,
+            reminded_at__isnull=True,
+            seminar__published=True,
+            seminar__starts_at__gte=start,
+            seminar__starts_at__lt=end,
+        )
+    )
+    for registration in due:
+        emails.queue_reminder(registration)
+    Registration.objects.filter(pk__in=[r.pk for r in due]).update(reminded_at=timezone.now())
+    return len(due)
+
+
+def send_my_registrations(email: str) -> int:
+    """Email an address the links to its registrations; the caller says the same either way."""
+    registrations = list(
+        Registration.objects.active()
+        .filter(
+            email=normalize_email(email),
+            seminar__ends_at__gte=timezone.now() - dt.timedelta(days=90),
+        )
+        .select_related("seminar")
+        .order_by("seminar__starts_at")
+    )
+    if registrations:
+        with transaction.atomic():
+            emails.queue_my_registrations(registrations)
+    return len(registrations)

@@ -1,0 +1,243 @@
+"""Registration rules, the waiting list, links, emails, reminders and archive notices."""
+
+import datetime as dt
+import re
+from zoneinfo import ZoneInfo
+
+import pytest
+from django.core import signing
+from django.core.exceptions import ValidationError
+from django.utils import timezone
+from icalendar import Calendar
+
+from harassment_portal.models import OutboxEmail
+from seminars import links, services
+from seminars.models import Registration, RegistrationStatus, SeminarStatus
+
+from .factories import make_seminar, person, register
+
+TOKYO = ZoneInfo("Asia/Tokyo")
+
+pytestmark = pytest.mark.django_db
+CONFIRMED, WAITING, CANCELLED = (
+    RegistrationStatus.CONFIRMED,
+    RegistrationStatus.WAITING,
+    RegistrationStatus.CANCELLED,
+)
+
+
+def registrations_linked_from(body: str) -> list[Registration]:
+    """The registrations that the personal links in an email body open."""
+    signed = re.findall(r"/seminars/registration/([^/\s]+)/", body)
+    return [links.registration_for(value) for value in signed]
+
+
+def test_registration_is_accepted_inside_the_period_including_both_end_days():
+    today = timezone.localdate()
+    first_day = make_seminar(opens_days_ago=0)
+    last_day = make_seminar(starts_in_days=3, closes_days_before=3)
+    assert last_day.application_closes_on == today
+    assert register(first_day).status == CONFIRMED
+    assert register(last_day).status == CONFIRMED
+
+
+@pytest.mark.parametrize(
+    "fields, code",
+    [
+        ({"opens_days_ago": -1}, "not_open"),
+        ({"starts_in_days": 2, "closes_days_before": 3}, "closed"),
+        ({"published": False}, "not_open"),
+    ],
+)
+def test_registration_outside_the_period_is_refused(fields, code):
+    seminar = make_seminar(**fields)
+    with pytest.raises(services.RegistrationRefused) as refusal:
+        register(seminar)
+    assert refusal.value.code == code
+    assert Registration.objects.count() == 0
+
+
+def test_one_active_registration_per_email_and_session():
+    seminar = make_seminar()
+    first = register(seminar, email="Hanako@Example.jp")
+    with pytest.raises(services.RegistrationRefused) as refusal:
+        register(seminar, email="hanako@example.jp ")
+    assert refusal.value.code == "duplicate" and refusal.value.existing == first
+    # Another session is fine, and so is registering again after cancelling.
+    register(make_seminar(), email="hanako@example.jp")
+    services.cancel_registration(first)
+    assert register(seminar, email="hanako@example.jp").status == CONFIRMED
+
+
+def test_capacity_is_never_exceeded_and_the_rest_wait_in_order():
+    seminar = make_seminar(capacity=2)
+    seated = [register(seminar, i) for i in (1, 2)]
+    with pytest.raises(services.RegistrationRefused) as refusal:
+        register(seminar, 3)
+    assert refusal.value.code == "full"
+    waiting = [register(seminar, i, waiting=True) for i in (3, 4, 5)]
+    assert [r.status for r in seated + waiting] == [CONFIRMED] * 2 + [WAITING] * 3
+    assert seminar.registrations.seated().count() == 2
+    assert seminar.status(confirmed=2) == SeminarStatus.FULL
+
+
+def test_a_freed_seat_goes_to_the_first_on_the_waiting_list(
+    mailoutbox, django_capture_on_commit_callbacks
+):
+    seminar = make_seminar(capacity=1)
+    seated = register(seminar, 1)
+    first, second = register(seminar, 2, waiting=True), register(seminar, 3, waiting=True)
+    with django_capture_on_commit_callbacks(execute=True):
+        services.cancel_registration(seated)
+    first.refresh_from_db(), second.refresh_from_db()
+    assert (first.status, second.status) == (CONFIRMED, WAITING)
+    assert first.promoted_at is not None
+    subjects = [m.subject for m in mailoutbox]
+    assert f"[{seated.reference}] 参加申込みを取り消しました" in subjects
+    assert f"[{first.reference}] 参加が確定しました(キャンセル待ちからの繰り上げ)" in subjects
+
+
+def test_raising_the_capacity_moves_people_up():
+    seminar = make_seminar(capacity=1)
+    register(seminar, 1)
+    waiting = [register(seminar, i, waiting=True) for i in (2, 3, 4)]
+    seminar.capacity = 3
+    seminar.save()
+    moved = services.fill_free_seats(seminar)
+    assert moved == waiting[:2]
+
+
+def test_the_office_moves_someone_up_only_into_a_free_seat(django_user_model):
+    staff = django_user_model.objects.create_user("seminar-staff", is_staff=True)
+    seminar = make_seminar(capacity=1)
+    register(seminar, 1)
+    waiting = register(seminar, 2, waiting=True)
+    with pytest.raises(ValidationError) as error:
+        services.promote_registration(waiting, by=staff)
+    assert error.value.code == "full"
+    seminar.capacity = 2
+    seminar.save(update_fields=["capacity"])
+    assert services.promote_registration(waiting, by=staff).status == CONFIRMED
+
+
+def test_cancelling_twice_is_harmless():
+    registration = register(make_seminar())
+    services.cancel_registration(registration)
+    assert services.cancel_registration(registration).status == CANCELLED
+    assert OutboxEmail.objects.filter(template="seminars/emails/cancelled").count() == 1
+
+
+def test_personal_link_opens_only_its_own_registration():
+    registration = register(make_seminar())
+    signed = links.manage_path(registration).rstrip("/").rsplit("/", 1)[-1]
+    assert links.registration_for(signed) == registration
+    assert links.registration_for(signed[:-2] + "xx") is None  # tampered
+    assert links.registration_for("not-a-link") is None  # wrong
+    forged = signing.dumps("unknown-token", salt=links.SALT)
+    assert links.registration_for(forged) is None  # well signed, but no such registration
+    other_salt = signing.dumps(registration.token, salt="something-else")
+    assert links.registration_for(other_salt) is None
+
+
+def test_personal_link_expires(monkeypatch):
+    registration = register(make_seminar())
+    signed = links.manage_path(registration).rstrip("/").rsplit("/", 1)[-1]
+    later = timezone.now() + links.MANAGE_LINK_MAX_AGE + dt.timedelta(days=1)
+    monkeypatch.setattr(signing.time, "time", lambda: later.timestamp())
+    assert links.registration_for(signed) is None
+
+
+def test_confirmation_email_in_english_with_a_valid_calendar_file(
+    mailoutbox, django_capture_on_commit_callbacks
+):
+    seminar = make_seminar(webinar_url="https://zoom.example/j/123")
+    with django_capture_on_commit_callbacks(execute=True):
+        registration = register(seminar, language="en", name="Hanako Yamada")
+    message = mailoutbox[0]
+    assert message.subject == f"[{registration.reference}] Your seminar registration is confirmed"
+    body = message.body
+    assert "Dear Hanako Yamada," in body and "https://zoom.example/j/123" in body
+    assert "Please do not record the seminar" in body
+    assert registrations_linked_from(body) == [registration]
+    filename, content, mimetype = message.attachments[0]
+    assert (filename, mimetype) == (f"seminar-{seminar.number}.ics", "text/calendar")
+    event = Calendar.from_ical(content).walk("VEVENT")[0]
+    assert event.decoded("dtstart") == seminar.starts_at
+    assert event.decoded("dtend") == seminar.ends_at
+    assert str(event["summary"]) == "Customer harassment basics"
+    assert registration.reference in str(event["uid"])
+
+
+def test_confirmation_in_japanese_and_waiting_list_email(
+    mailoutbox, django_capture_on_commit_callbacks
+):
+    seminar = make_seminar(capacity=1)
+    with django_capture_on_commit_callbacks(execute=True):
+        seated = register(seminar, 1)
+        waiting = register(seminar, 2, waiting=True)
+    confirmation, waiting_mail = mailoutbox
+    assert confirmation.subject == f"[{seated.reference}] セミナーの参加申込みを受け付けました"
+    assert (
+        "山田 花子1 様" in confirmation.body and "録画・録音はご遠慮ください" in confirmation.body
+    )
+    assert "ウェビナーのURLは、開催前にメールでお知らせします。" in confirmation.body
+    assert waiting_mail.subject == f"[{waiting.reference}] キャンセル待ちで受け付けました"
+    assert waiting_mail.attachments == []
+
+
+def test_reminders_go_out_the_business_day_before_once_each(
+    mailoutbox, django_capture_on_commit_callbacks
+):
+    # A session on Monday 2026-12-07 is reminded on Friday 2026-12-04, not on the weekend.
+    starts_at = dt.datetime(2026, 12, 7, 14, tzinfo=TOKYO)
+    monday = make_seminar(
+        starts_at=starts_at,
+        ends_at=starts_at + dt.timedelta(hours=2),
+        application_opens_on=dt.date(2026, 11, 1),
+        application_closes_on=dt.date(2026, 12, 4),
+    )
+    before = dt.datetime(2026, 11, 30, 10, tzinfo=TOKYO)
+    seated = [
+        services.register_for_seminar(monday, person(i), language="ja", now=before) for i in (1, 2)
+    ]
+    services.cancel_registration(
+        services.register_for_seminar(monday, person(3), language="ja", now=before)
+    )
+    Registration.objects.filter(pk__in=[r.pk for r in seated]).update(reminded_at=None)
+    mailoutbox.clear()
+    with django_capture_on_commit_callbacks(execute=True):
+        assert services.send_reminders(today=dt.date(2026, 12, 3)) == 0  # two days before
+        assert services.send_reminders(today=dt.date(2026, 12, 5)) == 0  # Saturday: closed
+        assert services.send_reminders(today=dt.date(2026, 12, 4)) == 2
+        assert services.send_reminders(today=dt.date(2026, 12, 4)) == 0  # run twice
+    assert sorted(m.to[0] for m in mailoutbox) == ["person1@example.jp", "person2@example.jp"]
+    assert all(m.attachments for m in mailoutbox)
+
+
+def test_archive_notice_reaches_every_registrant_once(
+    mailoutbox, django_capture_on_commit_callbacks
+):
+    seminar = make_seminar(capacity=1)
+    register(seminar, 1)
+    register(seminar, 2, waiting=True)
+    cancelled = register(seminar, 3, waiting=True)
+    services.cancel_registration(cancelled)
+    mailoutbox.clear()
+    with django_capture_on_commit_callbacks(execute=True):
+        assert services.publish_archive(seminar, url="https://video.example/1") == 2
+        assert services.publish_archive(seminar, url="https://video.example/1") == 0
+    assert len(mailoutbox) == 2
+    assert all("https://video.example/1" in m.body for m in mailoutbox)
+
+
+def test_my_registrations_email_lists_the_links(mailoutbox, django_capture_on_commit_callbacks):
+    first, second = make_seminar(), make_seminar()
+    with django_capture_on_commit_callbacks(execute=True):
+        a = register(first, 1, email="me@example.jp")
+        b = register(second, 1, email="me@example.jp")
+    mailoutbox.clear()
+    with django_capture_on_commit_callbacks(execute=True):
+        assert services.send_my_registrations("ME@example.jp") == 2
+        assert services.send_my_registrations("nobody@example.jp") == 0
+    assert len(mailoutbox) == 1
+    assert registrations_linked_from(mailoutbox[0].body) == [a, b]

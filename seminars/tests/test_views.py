@@ -1,0 +1,185 @@
+"""Public seminar pages, the registration form, the personal link and "my registrations"."""
+
+import re
+
+import pytest
+from django.test import override_settings
+from django.urls import reverse
+from django.utils import translation
+
+from seminars import links
+from seminars.models import Registration, RegistrationStatus
+
+from .factories import FORM, make_seminar, register
+
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("no_fill_delay")]
+
+
+@pytest.fixture
+def no_fill_delay(settings):
+    settings.FORM_MIN_FILL_SECONDS = 0
+
+
+def url(name, *args, language="ja"):
+    with translation.override(language):
+        return reverse(f"seminars:{name}", args=args)
+
+
+def post_registration(client, seminar, language="ja", **changes):
+    form = client.get(url("detail", seminar.pk, language=language)).context["form"]
+    data = {**FORM, "form_started": form.initial["form_started"], **changes}
+    return client.post(
+        url("detail", seminar.pk, language=language),
+        {k: v for k, v in data.items() if v is not None},
+    )
+
+
+@pytest.mark.parametrize("language", ["ja", "en"])
+def test_list_shows_upcoming_and_past_sessions(client, language):
+    make_seminar(title_en="Upcoming basics", capacity=100)
+    few = make_seminar(title_en="Almost full", capacity=3)
+    register(few, 1)
+    past = make_seminar(
+        starts_in_days=-30,
+        opens_days_ago=60,
+        title_en="Past one",
+        archive_url="https://video.example/past",
+    )
+    from django.utils import timezone
+
+    past.archive_published_at = timezone.now()
+    past.save()
+    make_seminar(published=False, title_en="Draft")
+    response = client.get(url("overview", language=language))
+    html = response.content.decode()
+    assert response.status_code == 200
+    assert [i["seminar"].pk for i in response.context["past"]] == [past.pk]
+    assert "https://video.example/past" in html
+    assert "Draft" not in html and "下書き" not in html
+    seats = {i["seminar"].pk: i["seats_left"] for i in response.context["upcoming"]}
+    assert seats[few.pk] == 2
+
+
+def test_detail_page_has_the_facts_and_the_form(client):
+    seminar = make_seminar(title_en="Customer harassment basics")
+    html = client.get(url("detail", seminar.pk, language="en")).content.decode()
+    assert "Customer harassment basics" in html and "Zoom Webinars" in html
+    assert "Please do not record the seminar" in html
+    assert 'name="name_kana"' in html and 'name="consent_no_recording"' in html
+
+
+def test_register_and_see_the_reference(client, mailoutbox, django_capture_on_commit_callbacks):
+    seminar = make_seminar()
+    with django_capture_on_commit_callbacks(execute=True):
+        response = post_registration(client, seminar, "en")
+    assert response.status_code == 302
+    registration = Registration.objects.get()
+    assert registration.language == "en" and registration.status == RegistrationStatus.CONFIRMED
+    page = client.get(response["Location"]).content.decode()
+    assert registration.reference in page
+    assert len(mailoutbox) == 1
+
+
+def test_field_errors_keep_what_was_typed(client):
+    seminar = make_seminar()
+    response = post_registration(
+        client, seminar, "en", email_again="other@example.jp", consent_no_recording=None, name=""
+    )
+    assert response.status_code == 200
+    errors = response.context["form"].errors
+    assert set(errors) == {"name", "email_again", "consent_no_recording"}
+    html = response.content.decode()
+    assert 'value="東京商事"' in html and "Error:" in html
+
+
+def test_a_second_registration_gets_a_clear_message_and_a_resend(
+    client, mailoutbox, django_capture_on_commit_callbacks
+):
+    seminar = make_seminar()
+    post_registration(client, seminar, "en")
+    response = post_registration(client, seminar, "en")
+    assert response.status_code == 409
+    html = response.content.decode()
+    assert "already registered for this session" in html
+    assert url("resend_existing", seminar.pk, language="en") in html
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(
+            url("resend_existing", seminar.pk, language="en"), {"email": "hanako@example.jp"}
+        )
+    assert Registration.objects.count() == 1
+    assert len(mailoutbox) == 1  # the confirmation, sent again (the first went with no commit)
+
+
+def test_a_full_session_offers_the_waiting_list(client):
+    seminar = make_seminar(capacity=1)
+    register(seminar, 1)
+    page = client.get(url("detail", seminar.pk, language="en")).content.decode()
+    assert 'name="join_waiting_list"' in page
+    response = post_registration(client, seminar, "en")
+    assert "join_waiting_list" in response.context["form"].errors
+    response = post_registration(client, seminar, "en", join_waiting_list="on")
+    assert response.status_code == 302
+    assert Registration.objects.get(email="hanako@example.jp").status == RegistrationStatus.WAITING
+
+
+def test_closed_session_shows_no_form(client):
+    seminar = make_seminar(starts_in_days=2, closes_days_before=3)
+    response = client.get(url("detail", seminar.pk, language="en"))
+    assert response.context["form"] is None
+    assert "Registration for this session has closed." in response.content.decode()
+    assert client.post(url("detail", seminar.pk, language="en"), FORM).status_code in (200, 400)
+    assert Registration.objects.count() == 0
+
+
+def test_personal_link_shows_status_resends_and_cancels(
+    client, mailoutbox, django_capture_on_commit_callbacks
+):
+    seminar = make_seminar(capacity=1)
+    registration = register(seminar, 1, language="en")
+    waiting = register(seminar, 2, waiting=True)
+    path = links.manage_path(registration)
+    page = client.get(path)
+    assert page.status_code == 200 and "no-store" in page["Cache-Control"]
+    assert page["Referrer-Policy"] == "same-origin"  # the secret link never leaves the site
+    assert registration.reference in page.content.decode()
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(path, {"action": "resend"})
+    assert [m.to for m in mailoutbox] == [["person1@example.jp"]]
+    confirm = client.get(path + "?cancel=1").content.decode()
+    assert "Yes, cancel my registration" in confirm
+    client.post(path, {"action": "cancel"})
+    registration.refresh_from_db(), waiting.refresh_from_db()
+    assert registration.status == RegistrationStatus.CANCELLED
+    assert waiting.status == RegistrationStatus.CONFIRMED  # the seat went to the waiting list
+
+
+@pytest.mark.parametrize("signed", ["nonsense", "a" * 300, "Im5vIg:1xXJBm:forged"])
+def test_a_bad_link_is_refused_politely(client, signed):
+    response = client.get(url("manage", signed, language="en"))
+    assert response.status_code == 404
+    assert "This link does not work" in response.content.decode()
+
+
+def test_my_registrations_answers_the_same_either_way(
+    client, mailoutbox, django_capture_on_commit_callbacks
+):
+    register(make_seminar(), 1, email="known@example.jp")
+    mailoutbox.clear()
+    answers = []
+    for address in ("known@example.jp", "unknown@example.jp"):
+        with django_capture_on_commit_callbacks(execute=True):
+            response = client.post(
+                url("my_registrations", language="en"), {"email": address}, follow=True
+            )
+        page = re.sub(r'name="csrfmiddlewaretoken" value="[^"]+"', "", response.content.decode())
+        answers.append(re.sub(r"\s+", " ", page))
+    assert answers[0] == answers[1]
+    assert [m.to for m in mailoutbox] == [["known@example.jp"]]
+
+
+@override_settings(CACHES={"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}})
+def test_my_registrations_is_rate_limited(client):
+    for _ in range(3):
+        client.post(url("my_registrations", language="en"), {"email": "x@example.jp"})
+    response = client.post(url("my_registrations", language="en"), {"email": "x@example.jp"})
+    assert response.status_code == 429
