@@ -3,15 +3,17 @@
 from __future__ import annotations
 
 from django.contrib import admin, messages
-from django.core.exceptions import PermissionDenied, ValidationError
-from django.shortcuts import get_object_or_404, redirect
-from django.template.response import TemplateResponse
-from django.urls import path, reverse
+from django.core.exceptions import ValidationError
 from django.utils import timezone
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
-from harassment_portal.admin import OutboxEmailInline
+from harassment_portal.admin import (
+    OutboxEmailInline,
+    ReadOnlyTabularInline,
+    ServiceAction,
+    ServiceActionsMixin,
+)
 from harassment_portal.references import normalize_reference
 
 from . import services
@@ -63,96 +65,101 @@ class AssignmentFilter(admin.SimpleListFilter):
         return queryset
 
 
-class ReadOnlyInline(admin.TabularInline):
-    extra = 0
-    can_delete = False
-
-    def has_add_permission(self, request, obj=None):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-
-class ReplyInline(ReadOnlyInline):
+class ReplyInline(ReadOnlyTabularInline):
     model = ConsultationReply
     fields = readonly_fields = ["at", "by", "body"]
 
 
-class CallInline(ReadOnlyInline):
+class CallInline(ReadOnlyTabularInline):
     model = ConsultationCall
     fields = readonly_fields = ["at", "by", "reached", "summary"]
 
 
-class NoteInline(ReadOnlyInline):
+class NoteInline(ReadOnlyTabularInline):
     model = ConsultationNote
     fields = readonly_fields = ["at", "by", "text"]
 
 
-class EventInline(ReadOnlyInline):
+class EventInline(ReadOnlyTabularInline):
     model = ConsultationEvent
     fields = readonly_fields = ["at", "by", "action", "from_status", "to_status", "note"]
     verbose_name_plural = _("history")
 
 
-# action name -> (button label, form, statuses it is offered in)
+WAITING = {Status.RECEIVED, Status.IN_PROGRESS, Status.AWAITING_CALL}
+
+
+def _done(message, call):
+    """A ServiceAction perform function: call the service, return the message."""
+
+    def perform(consultation, data, user):
+        call(consultation, data, user)
+        return message
+
+    return perform
+
+
 ACTIONS = {
-    "assign": (
+    "assign": ServiceAction(
         _("Assign"),
         AssignForm,
-        {
-            Status.RECEIVED,
-            Status.IN_PROGRESS,
-            Status.AWAITING_CALL,
-            Status.ANSWERED,
-            Status.OUT_OF_SCOPE,
-        },
+        set(Status.values) - {Status.CLOSED},
+        _done(
+            _("Assigned."),
+            lambda c, d, u: services.assign_consultation(c, to=d["consultant"], by=u),
+        ),
     ),
-    "reply": (
+    "reply": ServiceAction(
         _("Write the reply"),
         ReplyForm,
         {Status.IN_PROGRESS, Status.AWAITING_CALL, Status.ANSWERED},
+        _done(
+            _("The reply will be emailed to the person."),
+            lambda c, d, u: services.send_reply(c, by=u, body=d["body"]),
+        ),
     ),
-    "plan_call": (_("Plan a phone call"), OptionalNoteForm, {Status.IN_PROGRESS}),
-    "call": (
+    "plan_call": ServiceAction(
+        _("Plan a phone call"),
+        OptionalNoteForm,
+        {Status.IN_PROGRESS},
+        _done(
+            _("Marked as awaiting a call."),
+            lambda c, d, u: services.request_call(c, by=u, note=d["note"]),
+        ),
+    ),
+    "call": ServiceAction(
         _("Record a phone call"),
         CallForm,
         {Status.IN_PROGRESS, Status.AWAITING_CALL, Status.ANSWERED},
+        _done(
+            _("The call was recorded."),
+            lambda c, d, u: services.record_call(
+                c, by=u, reached=d["reached"], summary=d["summary"]
+            ),
+        ),
     ),
-    "out_of_scope": (
+    "out_of_scope": ServiceAction(
         _("Out of scope: refer"),
         OutOfScopeForm,
-        {Status.RECEIVED, Status.IN_PROGRESS, Status.AWAITING_CALL},
+        WAITING,
+        _done(
+            _("Marked out of scope; the referral will be emailed to the person."),
+            lambda c, d, u: services.mark_out_of_scope(c, by=u, referral=d["referral"]),
+        ),
     ),
-    "note": (_("Add an internal note"), NoteForm, set(Status.values)),
-    "close": (_("Close"), OptionalNoteForm, {Status.ANSWERED, Status.OUT_OF_SCOPE}),
+    "note": ServiceAction(
+        _("Add an internal note"),
+        NoteForm,
+        set(Status.values),
+        _done(_("Note added."), lambda c, d, u: services.add_note(c, by=u, text=d["text"])),
+    ),
+    "close": ServiceAction(
+        _("Close"),
+        OptionalNoteForm,
+        {Status.ANSWERED, Status.OUT_OF_SCOPE},
+        _done(_("Closed."), lambda c, d, u: services.close_consultation(c, by=u, note=d["note"])),
+    ),
 }
-
-
-def perform(action: str, consultation: Consultation, data: dict, *, by) -> str:
-    """Call the service behind a button; return the message for the office."""
-    if action == "assign":
-        services.assign_consultation(consultation, to=data["consultant"], by=by)
-        return _("Assigned.")
-    if action == "reply":
-        services.send_reply(consultation, by=by, body=data["body"])
-        return _("The reply will be emailed to the person.")
-    if action == "plan_call":
-        services.request_call(consultation, by=by, note=data["note"])
-        return _("Marked as awaiting a call.")
-    if action == "call":
-        services.record_call(consultation, by=by, reached=data["reached"], summary=data["summary"])
-        return _("The call was recorded.")
-    if action == "out_of_scope":
-        services.mark_out_of_scope(consultation, by=by, referral=data["referral"])
-        return _("Marked out of scope; the referral will be emailed to the person.")
-    if action == "note":
-        services.add_note(consultation, by=by, text=data["text"])
-        return _("Note added.")
-    if action == "close":
-        services.close_consultation(consultation, by=by, note=data["note"])
-        return _("Closed.")
-    raise ValueError(action)
 
 
 class ConsultationEmailInline(OutboxEmailInline):
@@ -165,7 +172,7 @@ class ConsultationEmailInline(OutboxEmailInline):
 
 
 @admin.register(Consultation)
-class ConsultationAdmin(admin.ModelAdmin):
+class ConsultationAdmin(ServiceActionsMixin, admin.ModelAdmin):
     list_display = [
         "reference",
         "received_at",
@@ -185,7 +192,8 @@ class ConsultationAdmin(admin.ModelAdmin):
     list_per_page = 50
     actions = ["assign_to_me"]
     inlines = [ReplyInline, CallInline, NoteInline, EventInline, ConsultationEmailInline]
-    change_form_template = "admin/consultations/consultation/change_form.html"
+    change_form_template = "admin/service_change_form.html"
+    service_actions = ACTIONS
     fieldsets = [
         (
             _("Status and deadlines"),
@@ -276,51 +284,3 @@ class ConsultationAdmin(admin.ModelAdmin):
                 self.message_user(request, f"{consultation}: {error.messages[0]}", messages.ERROR)
         if done:
             self.message_user(request, _("Assigned to you: %(n)s") % {"n": done}, messages.SUCCESS)
-
-    def get_urls(self):
-        own = [
-            path(
-                "<int:pk>/do/<str:action>/",
-                self.admin_site.admin_view(self.action_view),
-                name="consultations_consultation_action",
-            ),
-        ]
-        return own + super().get_urls()
-
-    def change_view(self, request, object_id, form_url="", extra_context=None):
-        obj = self.get_object(request, object_id)
-        extra_context = extra_context or {}
-        if obj is not None and self.has_change_permission(request, obj):
-            extra_context["consultation_actions"] = [
-                {
-                    "label": label,
-                    "url": reverse("admin:consultations_consultation_action", args=[obj.pk, name]),
-                }
-                for name, (label, _form, statuses) in ACTIONS.items()
-                if obj.status in statuses
-            ]
-        return super().change_view(request, object_id, form_url, extra_context)
-
-    def action_view(self, request, pk: int, action: str):
-        consultation = get_object_or_404(Consultation, pk=pk)
-        if action not in ACTIONS or not self.has_change_permission(request, consultation):
-            raise PermissionDenied
-        label, form_class, _statuses = ACTIONS[action]
-        form = form_class(request.POST or None)
-        if request.method == "POST" and form.is_valid():
-            try:
-                message = perform(action, consultation, form.cleaned_data, by=request.user)
-            except ValidationError as error:
-                form.add_error(None, error)
-            else:
-                self.message_user(request, message, messages.SUCCESS)
-                return redirect("admin:consultations_consultation_change", consultation.pk)
-        context = {
-            **self.admin_site.each_context(request),
-            "opts": self.model._meta,
-            "original": consultation,
-            "title": f"{consultation.reference}: {label}",
-            "form": form,
-            "action_label": label,
-        }
-        return TemplateResponse(request, "admin/consultations/consultation/action.html", context)

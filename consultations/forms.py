@@ -12,7 +12,12 @@ from django.urls import reverse
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
-from harassment_portal.forms import BotTrapMixin, PortalForm, character_count_attrs
+from harassment_portal.forms import (
+    BotTrapMixin,
+    PortalForm,
+    character_count_attrs,
+    half_width,
+)
 
 from .models import (
     SUBMITTED_FIELDS,
@@ -26,7 +31,7 @@ from .models import (
 
 DETAILS_MAX = 4000
 TRIED_MAX = 2000
-_PHONE = re.compile(r"^\+?[0-9][0-9 ()-]{8,18}[0-9]$")
+_PHONE = re.compile(r"^\+?[0-9][0-9 ()-]{8,18}[0-9]$", re.ASCII)
 
 
 class ConsultationForm(BotTrapMixin, PortalForm, forms.ModelForm):
@@ -152,7 +157,7 @@ class ConsultationForm(BotTrapMixin, PortalForm, forms.ModelForm):
         return helper
 
     def clean_phone(self) -> str:
-        phone = self.cleaned_data.get("phone", "").translate(_FULL_WIDTH_DIGITS).strip()
+        phone = half_width(self.cleaned_data.get("phone", ""))
         if phone and not _PHONE.match(phone):
             raise forms.ValidationError(
                 _("Enter a phone number with 10 to 15 digits, like 03-1234-5678."),
@@ -174,7 +179,5 @@ class ConsultationForm(BotTrapMixin, PortalForm, forms.ModelForm):
             cleaned["call_window"] = ""
         return cleaned
 
-
-_FULL_WIDTH_DIGITS = str.maketrans("0123456789+-()ー−", "0123456789+-()--")
 
 FIELD_ORDER = [*SUBMITTED_FIELDS, "acknowledge_disclaimers", "consent_privacy"]

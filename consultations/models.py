@@ -10,6 +10,7 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from harassment_portal.choices import Industry
+from harassment_portal.models import StatusEvent
 
 
 class RequesterType(models.TextChoices):
@@ -202,33 +203,16 @@ class Consultation(models.Model):
         return [str(labels.get(code, code)) for code in self.conduct_types]
 
 
-class ConsultationEvent(models.Model):
-    """One line of a consultation's history: who did what, when, and the status it moved."""
-
+class ConsultationEvent(StatusEvent):
     consultation = models.ForeignKey(
         Consultation,
         on_delete=models.CASCADE,
         related_name="events",
         verbose_name=_("consultation"),
     )
-    at = models.DateTimeField(_("when"), auto_now_add=True)
-    by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        on_delete=models.SET_NULL,
-        null=True,
-        blank=True,
-        related_name="+",
-        verbose_name=_("by"),
-    )
-    action = models.CharField(_("action"), max_length=30)
-    from_status = models.CharField(_("from"), max_length=20, blank=True)
-    to_status = models.CharField(_("to"), max_length=20, blank=True)
-    note = models.TextField(_("note"), blank=True)
 
-    class Meta:
-        verbose_name = _("history entry")
-        verbose_name_plural = _("history")
-        ordering = ["at", "pk"]
+    class Meta(StatusEvent.Meta):
+        pass
 
     def __str__(self) -> str:
         return f"{self.consultation} {self.action} {self.at:%Y-%m-%d %H:%M}"

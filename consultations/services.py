@@ -9,13 +9,13 @@ from typing import Any
 from django.conf import settings
 from django.contrib.auth.models import AbstractBaseUser
 from django.core.exceptions import ValidationError
-from django.db import IntegrityError, transaction
+from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from harassment_portal import business_days, mail
 from harassment_portal.jobs import claim_daily_run
-from harassment_portal.references import new_reference
+from harassment_portal.workflow import submit_once, transition
 
 from . import emails
 from .models import (
@@ -42,39 +42,31 @@ def submit_consultation(
     A submission whose key was seen before returns the stored consultation (double click,
     reload, back and resubmit).
     """
-    existing = Consultation.objects.filter(submission_key=submission_key).first()
-    if existing:
-        return existing, False
     now = now or timezone.now()
     received = business_days.received_on(now)
     fields = {name: data[name] for name in SUBMITTED_FIELDS if name in data}
-    for _attempt in range(5):
-        try:
-            with transaction.atomic():
-                consultation = Consultation.objects.create(
-                    **fields,
-                    reference=new_reference("C"),
-                    submission_key=submission_key,
-                    language=language,
-                    received_at=now,
-                    received_on=received,
-                    reply_expected_from=business_days.add_business_days(received, 1),
-                    reply_due_on=business_days.add_business_days(
-                        received, settings.CONSULTATION_REPLY_TARGET_DAYS
-                    ),
-                    consented_at=now,
-                )
-                ConsultationEvent.objects.create(
-                    consultation=consultation, action="submitted", to_status=Status.RECEIVED
-                )
-                emails.queue_confirmation(consultation)
-            return consultation, True
-        except IntegrityError:
-            existing = Consultation.objects.filter(submission_key=submission_key).first()
-            if existing:  # the same form, submitted twice at the same moment
-                return existing, False
-            # else: a reference collision (1 in 10^12); draw another
-    raise RuntimeError("could not allocate a consultation reference")
+
+    def create(reference: str) -> Consultation:
+        consultation = Consultation.objects.create(
+            **fields,
+            reference=reference,
+            submission_key=submission_key,
+            language=language,
+            received_at=now,
+            received_on=received,
+            reply_expected_from=business_days.add_business_days(received, 1),
+            reply_due_on=business_days.add_business_days(
+                received, settings.CONSULTATION_REPLY_TARGET_DAYS
+            ),
+            consented_at=now,
+        )
+        ConsultationEvent.objects.create(
+            consultation=consultation, action="submitted", to_status=Status.RECEIVED
+        )
+        emails.queue_confirmation(consultation)
+        return consultation
+
+    return submit_once(Consultation, submission_key=submission_key, prefix="C", create=create)
 
 
 def _move(
@@ -86,28 +78,21 @@ def _move(
     note: str = "",
     **changes: Any,
 ) -> Consultation:
-    """Lock the row, check the move against TRANSITIONS, apply it and write the history."""
-    locked = Consultation.objects.select_for_update().get(pk=consultation.pk)
-    if locked.status != to and to not in TRANSITIONS[locked.status]:
-        raise ValidationError(
-            _("A consultation that is “%(from)s” cannot become “%(to)s”.")
-            % {"from": Status(locked.status).label, "to": Status(to).label},
-            code="invalid_transition",
+    """Apply a move of the status table and write its history row."""
+
+    def record(locked: Consultation, from_status: str) -> None:
+        ConsultationEvent.objects.create(
+            consultation=locked,
+            by=by,
+            action=action,
+            from_status=from_status,
+            to_status=to,
+            note=note,
         )
-    from_status = locked.status
-    for name, value in changes.items():
-        setattr(locked, name, value)
-    locked.status = to
-    locked.save(update_fields=["status", "updated_at", *changes])
-    ConsultationEvent.objects.create(
-        consultation=locked,
-        by=by,
-        action=action,
-        from_status=from_status,
-        to_status=to,
-        note=note,
+
+    return transition(
+        consultation, to, transitions=TRANSITIONS, labels=Status, record=record, **changes
     )
-    return locked
 
 
 @transaction.atomic

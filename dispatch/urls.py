@@ -3,4 +3,10 @@ from django.urls import path
 from . import views
 
 app_name = "dispatch"
-urlpatterns = [path("", views.overview, name="overview")]
+urlpatterns = [
+    path("", views.overview, name="overview"),
+    path("apply/", views.FormView.as_view(), name="form"),
+    path("apply/check/", views.CheckView.as_view(), name="check"),
+    path("apply/thanks/", views.thanks, name="thanks"),
+    path("status/<str:token>/", views.status, name="status"),
+]

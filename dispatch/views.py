@@ -1,10 +1,24 @@
-from django.shortcuts import render
+"""Public expert-dispatch pages: overview, application (form, check, thanks), status link."""
+
+from __future__ import annotations
+
+from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_GET
 
 from harassment_portal import business_days
+from harassment_portal.flows import FlowCheckView, FlowFormView
 
-CONTACT_WITHIN_BUSINESS_DAYS = 5
+from . import services
+from .forms import ApplicationForm
+from .models import CONTACT_WITHIN, DECIDE_WITHIN, DispatchApplication, Status, VisitStatus
+
+
+class ApplicationFlow:
+    form_class = ApplicationForm
+    draft_key = "dispatch_draft"
+    done_key = "dispatch_submitted"
+    url_namespace = "dispatch"
 
 
 @require_GET
@@ -15,7 +29,71 @@ def overview(request):
         "dispatch/overview.html",
         {
             "received_on": received,
-            "contact_by": business_days.add_business_days(received, CONTACT_WITHIN_BUSINESS_DAYS),
-            "contact_within": CONTACT_WITHIN_BUSINESS_DAYS,
+            "contact_by": business_days.add_business_days(received, CONTACT_WITHIN),
+            "contact_within": CONTACT_WITHIN,
+            "decide_within": DECIDE_WITHIN,
         },
     )
+
+
+class FormView(ApplicationFlow, FlowFormView):
+    template_name = "dispatch/application_form.html"
+
+
+class CheckView(ApplicationFlow, FlowCheckView):
+    template_name = "dispatch/application_check.html"
+    rate_limit_scope = "dispatch"
+    rate_limit_per_hour = 5
+
+    def already_submitted(self, key) -> bool:
+        return DispatchApplication.objects.filter(submission_key=key).exists()
+
+    def submit(self, data, *, key, language):
+        application, _created = services.submit_application(
+            data, submission_key=key, language=language
+        )
+        return application
+
+
+@require_GET
+def thanks(request):
+    pk = request.session.get(ApplicationFlow.done_key)
+    application = DispatchApplication.objects.filter(pk=pk).first() if pk else None
+    if application is None:
+        return redirect("dispatch:form")
+    return render(request, "dispatch/application_thanks.html", {"application": application})
+
+
+STEPS = [
+    Status.SUBMITTED,
+    Status.CONTACTED,
+    Status.INTERVIEW_SCHEDULED,
+    Status.INTERVIEW_HELD,
+    Status.APPROVED,
+    Status.SCHEDULING,
+    Status.IN_PROGRESS,
+    Status.COMPLETED,
+]
+
+
+@require_GET
+def status(request, token: str):
+    application = get_object_or_404(
+        DispatchApplication.objects.select_related("expert"), token=token
+    )
+    reached = STEPS.index(application.status) if application.status in STEPS else -1
+    response = render(
+        request,
+        "dispatch/application_status.html",
+        {
+            "application": application,
+            "visits": application.visits.exclude(status=VisitStatus.CANCELLED).select_related(
+                "expert"
+            ),
+            "reached": reached,
+            "steps": STEPS,
+            "visits_used": services.visits_used(application),
+        },
+    )
+    response["Cache-Control"] = "private, no-store"
+    return response

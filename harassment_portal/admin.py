@@ -96,6 +96,19 @@ class OutboxEmailAdmin(admin.ModelAdmin):
         )
 
 
+class ReadOnlyTabularInline(admin.TabularInline):
+    """Records kept on the parent's page that nobody edits or deletes there."""
+
+    extra = 0
+    can_delete = False
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+
 class OutboxEmailInline(GenericTabularInline):
     """The emails sent about a record, for the record's own admin page."""
 
@@ -108,3 +121,84 @@ class OutboxEmailInline(GenericTabularInline):
 
     def has_add_permission(self, request, obj=None):
         return False
+
+
+class ServiceActionsMixin:
+    """Buttons on a record's admin page, each a small form that calls one service.
+
+    A subclass sets ``service_actions``: name -> ``ServiceAction``. The buttons show only in
+    the statuses an action is offered in; a service's ValidationError is shown on the form.
+    """
+
+    service_actions: dict[str, "ServiceAction"] = {}
+    action_template = "admin/service_action.html"
+
+    def action_url_name(self) -> str:
+        opts = self.model._meta
+        return f"{opts.app_label}_{opts.model_name}_action"
+
+    def get_urls(self):
+        from django.urls import path
+
+        own = [
+            path(
+                "<int:pk>/do/<str:action>/",
+                self.admin_site.admin_view(self.action_view),
+                name=self.action_url_name(),
+            )
+        ]
+        return own + super().get_urls()
+
+    def change_view(self, request, object_id, form_url="", extra_context=None):
+        from django.urls import reverse
+
+        obj = self.get_object(request, object_id)
+        extra_context = extra_context or {}
+        if obj is not None and self.has_change_permission(request, obj):
+            extra_context["service_actions"] = [
+                {
+                    "label": action.label,
+                    "url": reverse(f"admin:{self.action_url_name()}", args=[obj.pk, name]),
+                }
+                for name, action in self.service_actions.items()
+                if obj.status in action.statuses
+            ]
+        return super().change_view(request, object_id, form_url, extra_context)
+
+    def action_view(self, request, pk: int, action: str):
+        from django.core.exceptions import PermissionDenied, ValidationError
+        from django.shortcuts import get_object_or_404, redirect
+        from django.template.response import TemplateResponse
+
+        obj = get_object_or_404(self.model, pk=pk)
+        if action not in self.service_actions or not self.has_change_permission(request, obj):
+            raise PermissionDenied
+        spec = self.service_actions[action]
+        form = spec.form_class(request.POST or None, **spec.form_kwargs(obj))
+        if request.method == "POST" and form.is_valid():
+            try:
+                message = spec.perform(obj, form.cleaned_data, request.user)
+            except ValidationError as error:
+                form.add_error(None, error)
+            else:
+                self.message_user(request, message, messages.SUCCESS)
+                opts = self.model._meta
+                return redirect(f"admin:{opts.app_label}_{opts.model_name}_change", obj.pk)
+        context = {
+            **self.admin_site.each_context(request),
+            "opts": self.model._meta,
+            "original": obj,
+            "form": form,
+            "title": f"{obj}: {spec.label}",
+            "action_label": spec.label,
+            "action_context": spec.context(obj),
+        }
+        return TemplateResponse(request, self.action_template, context)
+
+
+class ServiceAction:
+    def __init__(self, label, form_class, statuses, perform, *, form_kwargs=None, context=None):
+        self.label, self.form_class, self.statuses = label, form_class, set(statuses)
+        self.perform = perform
+        self.form_kwargs = form_kwargs or (lambda obj: {})
+        self.context = context or (lambda obj: {})

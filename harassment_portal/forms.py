@@ -26,6 +26,15 @@ def clean_text(value: str, *, multiline: bool) -> str:
     return unicodedata.normalize("NFC", value).strip()
 
 
+_DASHES = str.maketrans({"ー": "-", "−": "-", "‐": "-", "‑": "-", "–": "-", "—": "-", "―": "-"})
+
+
+def half_width(value: str) -> str:
+    """Full-width digits and letters as typed with a Japanese IME, folded to ASCII, and the
+    many dashes people type in numbers (ー − ‐) to "-"."""
+    return unicodedata.normalize("NFKC", value).translate(_DASHES).strip()
+
+
 class PortalForm(forms.Form):
     """Base for public forms: text clean-up, "(optional)" labels and a GOV.UK error summary."""
 

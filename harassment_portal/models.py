@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 
+from django.conf import settings
 from django.contrib.contenttypes.fields import GenericForeignKey
 from django.contrib.contenttypes.models import ContentType
 from django.core.cache import cache
@@ -13,6 +14,33 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 CLOSURES_CACHE_KEY = "office-closures:v1"
+
+
+class StatusEvent(models.Model):
+    """One line of a record's history: who did what, when, and the status it moved.
+
+    Each app's subclass adds the foreign key to its record, with ``related_name="events"``.
+    """
+
+    at = models.DateTimeField(_("when"), auto_now_add=True)
+    by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("by"),
+    )
+    action = models.CharField(_("action"), max_length=30)
+    from_status = models.CharField(_("from"), max_length=30, blank=True)
+    to_status = models.CharField(_("to"), max_length=30, blank=True)
+    note = models.TextField(_("note"), blank=True)
+
+    class Meta:
+        abstract = True
+        verbose_name = _("history entry")
+        verbose_name_plural = _("history")
+        ordering = ["at", "pk"]
 
 
 class OfficeClosureQuerySet(models.QuerySet):

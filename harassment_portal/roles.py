@@ -28,6 +28,17 @@ ROLES: dict[str, dict[str, list[str]]] = {
             "change_registration",
         ],
     },
+    "Dispatch coordinators": {
+        "dispatch": [
+            "view_dispatchapplication",
+            "change_dispatchapplication",
+            "view_expert",
+            "add_expert",
+            "change_expert",
+            "view_dispatchvisit",
+            "view_dispatchevent",
+        ],
+    },
 }
 
 

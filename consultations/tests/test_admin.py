@@ -94,7 +94,7 @@ def test_a_refused_move_is_explained_not_applied(client, consultant):
     response = client.post(action_url(consultation, "close"), {"note": ""})
     assert response.status_code == 200
     assert response.context["form"].non_field_errors() == [
-        "「受付」の相談を「対応終了」にすることはできません。"
+        "「受付」から「対応終了」には変更できません。"
     ]
     consultation.refresh_from_db()
     assert consultation.status == Status.RECEIVED

@@ -118,7 +118,7 @@ def test_bad_input_gets_a_clear_error_and_keeps_what_was_typed(client, changes, 
 
 
 def test_full_width_phone_digits_are_accepted(client):
-    response = post_form(client, phone="03-1234-5678")
+    response = post_form(client, phone="０３ー１２３４ー５６７８")
     assert response.status_code == 302
     assert client.session["consultation_draft"]["data"]["phone"] == "03-1234-5678"
 

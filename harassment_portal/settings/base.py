@@ -140,12 +140,21 @@ CELERY_BEAT_SCHEDULE = {
         "task": "seminars.tasks.send_reminders",
         "schedule": crontab(hour=9, minute=0),
     },
+    # Business-day mornings at 8:40: expert-dispatch deadline reminders and escalations
+    # (each alert once; none on closed days; none once the step is done).
+    "dispatch-deadline-alerts": {
+        "task": "dispatch.tasks.send_deadline_alerts",
+        "schedule": crontab(hour=8, minute=40),
+    },
 }
 
 # --- Email --------------------------------------------------------------------------------------
 vars().update(env.email_url("EMAIL_URL", default="consolemail://"))
 EMAIL_TIMEOUT = env.int("EMAIL_TIMEOUT", default=30)
 OFFICE_EMAIL = env("OFFICE_EMAIL", default="info@customer-harassment-taisaku.metro.tokyo.lg.jp")
+# Expert dispatch: deadline reminders go to the coordinators, missed deadlines to the lead.
+DISPATCH_COORDINATORS_EMAIL = env("DISPATCH_COORDINATORS_EMAIL", default=OFFICE_EMAIL)
+OFFICE_LEAD_EMAIL = env("OFFICE_LEAD_EMAIL", default=OFFICE_EMAIL)
 DEFAULT_FROM_EMAIL = env(
     "DEFAULT_FROM_EMAIL", default=f"東京都カスタマーハラスメント総合相談窓口 <{OFFICE_EMAIL}>"
 )

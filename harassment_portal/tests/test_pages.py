@@ -18,6 +18,7 @@ PUBLIC_PATHS = [
     "seminars/",
     "seminars/my-registrations/",
     "dispatch/",
+    "dispatch/apply/",
     "privacy/",
     "accessibility/",
 ]

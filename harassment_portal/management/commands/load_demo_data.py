@@ -2,6 +2,7 @@ from django.core.management import call_command
 from django.core.management.base import BaseCommand
 
 from consultations.demo import create_demo_consultations
+from dispatch.demo import create_demo_dispatch
 from seminars.demo import create_demo_series
 
 
@@ -13,3 +14,4 @@ class Command(BaseCommand):
         created = create_demo_consultations()
         self.stdout.write(f"Demo consultations: {created} created.")
         self.stdout.write(f"Demo seminar sessions: {create_demo_series()} created.")
+        self.stdout.write(f"Demo dispatch applications: {create_demo_dispatch()} created.")

@@ -1,0 +1,299 @@
+"""The coordinators' screens: applications with their deadlines, experts, visits."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from django.contrib import admin
+from django.db.models import Count, Q
+from django.utils import timezone
+from django.utils.html import format_html
+from django.utils.translation import gettext_lazy as _
+
+from harassment_portal import business_days
+from harassment_portal.admin import (
+    OutboxEmailInline,
+    ReadOnlyTabularInline,
+    ServiceAction,
+    ServiceActionsMixin,
+)
+
+from . import services
+from .admin_forms import (
+    ApproveForm,
+    ExpertForm,
+    InterviewForm,
+    InterviewHeldForm,
+    NoteForm,
+    RejectForm,
+    VisitForm,
+    VisitOutcomeForm,
+)
+from .models import (
+    ACTIVE_STATUSES,
+    MAX_VISITS,
+    DispatchApplication,
+    DispatchEvent,
+    DispatchVisit,
+    Expert,
+    Specialism,
+    Status,
+    VisitStatus,
+)
+
+
+def _done(message, call):
+    def perform(application, data, user):
+        call(application, data, user)
+        return message
+
+    return perform
+
+
+def _visit_kwargs(application):
+    return {"application": application}
+
+
+def _suggestions(application):
+    return {"suggestions": services.rank_experts(application)}
+
+
+def _best_expert(application):
+    ranked = services.rank_experts(application)
+    return {"suggested": ranked[0].expert if ranked else None}
+
+
+VISITING = {Status.APPROVED, Status.SCHEDULING, Status.IN_PROGRESS}
+OPEN = set(Status.values) - {Status.REJECTED, Status.COMPLETED, Status.WITHDRAWN}
+ACTIONS = {
+    "contact": ServiceAction(
+        _("Record the contact"),
+        NoteForm,
+        {Status.SUBMITTED},
+        _done(
+            _("Contact recorded."), lambda a, d, u: services.record_contact(a, by=u, note=d["note"])
+        ),
+    ),
+    "interview": ServiceAction(
+        _("Schedule the interview"),
+        InterviewForm,
+        {Status.CONTACTED, Status.INTERVIEW_SCHEDULED},
+        _done(
+            _("Interview scheduled."),
+            lambda a, d, u: services.schedule_interview(a, by=u, at=d["at"], note=d["note"]),
+        ),
+    ),
+    "interview_held": ServiceAction(
+        _("Record the interview"),
+        InterviewHeldForm,
+        {Status.INTERVIEW_SCHEDULED},
+        _done(
+            _("Interview recorded; the decision is due in five business days."),
+            lambda a, d, u: services.record_interview(
+                a, by=u, held_on=d["held_on"], note=d["note"]
+            ),
+        ),
+    ),
+    "approve": ServiceAction(
+        _("Approve and assign the expert"),
+        ApproveForm,
+        {Status.INTERVIEW_HELD},
+        _done(
+            _("Approved; the decision will be emailed."),
+            lambda a, d, u: services.approve_application(
+                a, by=u, expert=d["expert"], note=d["note"]
+            ),
+        ),
+        form_kwargs=_best_expert,
+        context=_suggestions,
+    ),
+    "reject": ServiceAction(
+        _("Reject"),
+        RejectForm,
+        {Status.SUBMITTED, Status.CONTACTED, Status.INTERVIEW_HELD},
+        _done(
+            _("Rejected; the decision will be emailed."),
+            lambda a, d, u: services.reject_application(a, by=u, reason=d["reason"]),
+        ),
+    ),
+    "plan_visit": ServiceAction(
+        _("Plan a visit"),
+        VisitForm,
+        VISITING,
+        _done(
+            _("Visit planned; the applicant and the expert will be emailed."),
+            lambda a, d, u: services.plan_visit(
+                a,
+                by=u,
+                starts_at=d["starts_at"],
+                hours=float(d["hours"]),
+                place=d["place"],
+                expert=d["expert"],
+                change_reason=d["change_reason"],
+            ),
+        ),
+    ),
+    "visit_done": ServiceAction(
+        _("Record a visit"),
+        VisitOutcomeForm,
+        {Status.SCHEDULING, Status.IN_PROGRESS},
+        _done(
+            _("Visit recorded."),
+            lambda a, d, u: services.record_visit(d["visit"], by=u, report=d["text"]),
+        ),
+        form_kwargs=_visit_kwargs,
+    ),
+    "visit_cancel": ServiceAction(
+        _("Cancel a visit"),
+        VisitOutcomeForm,
+        {Status.SCHEDULING, Status.IN_PROGRESS},
+        _done(
+            _("Visit cancelled."),
+            lambda a, d, u: services.cancel_visit(d["visit"], by=u, reason=d["text"]),
+        ),
+        form_kwargs=_visit_kwargs,
+    ),
+    "complete": ServiceAction(
+        _("Complete"),
+        NoteForm,
+        {Status.SCHEDULING, Status.IN_PROGRESS},
+        _done(
+            _("Completed."), lambda a, d, u: services.complete_application(a, by=u, note=d["note"])
+        ),
+    ),
+    "withdraw": ServiceAction(
+        _("Withdrawn by the applicant"),
+        NoteForm,
+        OPEN,
+        _done(
+            _("Marked as withdrawn."),
+            lambda a, d, u: services.withdraw_application(a, by=u, note=d["note"]),
+        ),
+    ),
+}
+
+
+class DeadlineFilter(admin.SimpleListFilter):
+    title = _("deadlines")
+    parameter_name = "deadline"
+
+    def lookups(self, request, model_admin):
+        return [("overdue", _("Overdue")), ("week", _("Due this week"))]
+
+    def queryset(self, request, queryset):
+        today = timezone.localdate()
+        if self.value() == "overdue":
+            return queryset.overdue(on=today)
+        if self.value() == "week":
+            return queryset.due_between(today, today + dt.timedelta(days=7))
+        return queryset
+
+
+class VisitInline(ReadOnlyTabularInline):
+    model = DispatchVisit
+    fields = readonly_fields = [
+        "starts_at",
+        "ends_at",
+        "place",
+        "expert",
+        "status",
+        "expert_change_reason",
+        "report",
+    ]
+
+
+class EventInline(ReadOnlyTabularInline):
+    model = DispatchEvent
+    fields = readonly_fields = ["at", "by", "action", "from_status", "to_status", "note"]
+    verbose_name_plural = _("history")
+
+
+class ApplicationEmailInline(OutboxEmailInline):
+    show_change_link = False
+
+    def has_view_permission(self, request, obj=None):
+        return request.user.has_perm("dispatch.view_dispatchapplication")
+
+
+@admin.register(DispatchApplication)
+class DispatchApplicationAdmin(ServiceActionsMixin, admin.ModelAdmin):
+    list_display = [
+        "reference",
+        "organisation_name",
+        "status",
+        "contact_due_on",
+        "decision_due_on",
+        "deadline",
+        "expert",
+        "visits",
+    ]
+    list_filter = ["status", DeadlineFilter, "expert", "fiscal_year"]
+    list_select_related = ["expert"]
+    search_fields = ["=reference", "organisation_name", "=contact_email"]
+    ordering = ["-submitted_at"]
+    change_form_template = "admin/service_change_form.html"
+    service_actions = ACTIONS
+    inlines = [VisitInline, EventInline, ApplicationEmailInline]
+
+    def get_queryset(self, request):
+        return (
+            super()
+            .get_queryset(request)
+            .annotate(visit_count=Count("visits", filter=~Q(visits__status=VisitStatus.CANCELLED)))
+        )
+
+    def get_readonly_fields(self, request, obj=None):
+        return [f.name for f in DispatchApplication._meta.fields if f.name != "id"]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+    @admin.display(description=_("visits"), ordering="visit_count")
+    def visits(self, obj):
+        return f"{obj.visit_count} / {MAX_VISITS}"
+
+    @admin.display(description=_("deadline"))
+    def deadline(self, obj):
+        due = {
+            Status.SUBMITTED: obj.contact_due_on,
+            Status.INTERVIEW_HELD: obj.decision_due_on,
+        }.get(obj.status)
+        if due is None:
+            return ""
+        today = timezone.localdate()
+        if due < today:
+            return format_html('<strong class="deadline-overdue">{}</strong>', _("Overdue"))
+        if due == today:
+            return format_html('<strong class="deadline-today">{}</strong>', _("Due today"))
+        if due == business_days.next_business_day(today):
+            return _("Due next business day")
+        return ""
+
+
+@admin.register(Expert)
+class ExpertAdmin(admin.ModelAdmin):
+    form = ExpertForm
+    list_display = ["name", "specialism_list", "active", "load"]
+    list_filter = ["active"]
+    search_fields = ["name", "email"]
+
+    def get_queryset(self, request):
+        return (
+            super()
+            .get_queryset(request)
+            .annotate(
+                current=Count("applications", filter=Q(applications__status__in=ACTIVE_STATUSES))
+            )
+        )
+
+    @admin.display(description=_("specialisms"))
+    def specialism_list(self, obj):
+        labels = dict(Specialism.choices)
+        return ", ".join(str(labels.get(s, s)) for s in obj.specialisms)
+
+    @admin.display(description=_("current load"), ordering="current")
+    def load(self, obj):
+        return obj.current

@@ -1,0 +1,204 @@
+"""The expert-dispatch application form."""
+
+from __future__ import annotations
+
+import re
+
+from crispy_forms.helper import FormHelper
+from crispy_forms.layout import Fieldset, Layout
+from django import forms
+from django.urls import reverse
+from django.utils.html import format_html
+from django.utils.translation import gettext_lazy as _
+
+from harassment_portal.forms import BotTrapMixin, PortalForm, half_width
+
+from .models import DispatchApplication, LegalForm, ManualState, Support
+from .services import SUBMITTED_FIELDS
+
+_POSTAL_CODE = re.compile(r"^([0-9]{3})-?([0-9]{4})$", re.ASCII)
+_PHONE = re.compile(r"^\+?[0-9][0-9 ()-]{8,18}[0-9]$", re.ASCII)
+# Tokyo's postal codes run from 100 to 208 (the 23 wards, Tama and the islands).
+TOKYO_POSTAL_PREFIXES = range(100, 209)
+
+DECLARATIONS = {
+    "declare_grouped_by_industry": _(
+        "Our main members are businesses grouped by industry, and include SMEs."
+    ),
+    "declare_tokyo": _("We operate in Tokyo, with our address or main office in Tokyo."),
+    "declare_no_tax_arrears": _(
+        "We have no overdue corporate tax, consumption tax or other national taxes."
+    ),
+    "declare_no_metropolitan_tax": _("We have no unpaid Tokyo metropolitan taxes."),
+    "declare_no_violation": _(
+        "We have committed no serious legal violation in the past five years."
+    ),
+    "declare_no_adult_business": _("We do not run an adult-entertainment business."),
+    "declare_no_organised_crime": _(
+        "We are not, and none of our representatives, officers, employees or members is, "
+        "connected with an organised crime group."
+    ),
+}
+
+
+class ApplicationForm(BotTrapMixin, PortalForm, forms.ModelForm):
+    support_wanted = forms.MultipleChoiceField(
+        label=_("Support wanted"),
+        choices=Support.choices,
+        widget=forms.CheckboxSelectMultiple,
+        error_messages={"required": _("Select at least one kind of support.")},
+    )
+    visits_wanted = forms.TypedChoiceField(
+        label=_("Number of visits wanted"),
+        coerce=int,
+        choices=[(n, n) for n in range(1, 6)],
+        help_text=_("Up to five visits."),
+        error_messages={"required": _("Select how many visits you would like.")},
+    )
+    consent_privacy = forms.BooleanField(
+        label=_(
+            "I have read the privacy notice and agree that our details are passed to the "
+            "assigned expert."
+        ),
+        error_messages={"required": _("Agree to the privacy notice to apply.")},
+    )
+    consent_expert_assignment = forms.BooleanField(
+        label=_(
+            "We understand that the office assigns the expert, in principle the same one "
+            "for every visit, and that the expert may change."
+        ),
+        error_messages={"required": _("Confirm that the office assigns the expert.")},
+    )
+    submission_key = forms.UUIDField(widget=forms.HiddenInput)
+
+    class Meta:
+        model = DispatchApplication
+        fields = [f for f in SUBMITTED_FIELDS if f not in ("support_wanted", "visits_wanted")]
+        widgets = {
+            "legal_form": forms.RadioSelect,
+            "manual_state": forms.RadioSelect,
+            "current_measures": forms.Textarea(attrs={"rows": 4}),
+            "support_details": forms.Textarea(attrs={"rows": 4}),
+            "preferred_periods": forms.Textarea(attrs={"rows": 3}),
+        }
+        help_texts = {
+            "organisation_kana": _("In katakana, for example: トウキョウショウテンカイ"),
+            "postal_code": _("For example: 163-8001"),
+            "address": _("The main office must be in Tokyo. For example: 東京都新宿区西新宿2-8-1"),
+            "sme_share": _("Roughly, from 0 to 100."),
+            "contact_email": _("The acknowledgement and our contact go to this address."),
+            "preferred_periods": _("For example: weekday afternoons in January and February."),
+            "visit_place": _("Leave empty if the visits are at the main office."),
+        }
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for name, label in DECLARATIONS.items():
+            self.fields[name] = forms.BooleanField(
+                label=label, error_messages={"required": _("This declaration is required.")}
+            )
+        self.fields["legal_form"].choices = LegalForm.choices
+        self.fields["manual_state"].choices = ManualState.choices
+        self.fields["member_count"].min_value = 1
+        self.fields["sme_share"].widget.attrs.update({"min": 0, "max": 100})
+        autocomplete = {
+            "postal_code": "postal-code",
+            "address": "street-address",
+            "contact_name": "name",
+            "contact_phone": "tel",
+            "contact_email": "email",
+            "organisation_name": "organization",
+        }
+        for name, token in autocomplete.items():
+            self.fields[name].widget.attrs["autocomplete"] = token
+        self.fields["consent_privacy"].help_text = format_html(
+            '<a href="{}">{}</a>', reverse("privacy"), _("Read the privacy notice")
+        )
+        self.order_fields(FIELD_ORDER)
+
+    @property
+    def helper(self) -> FormHelper:
+        helper = FormHelper(self)
+        helper.form_tag = False
+        helper.disable_csrf = True
+        helper.layout = Layout(
+            "submission_key",
+            "form_started",
+            Fieldset(
+                _("Your organisation"),
+                "organisation_name",
+                "organisation_kana",
+                "legal_form",
+                "postal_code",
+                "address",
+                "industry",
+                "member_count",
+                "sme_share",
+                "representative_name",
+                "representative_title",
+            ),
+            Fieldset(
+                _("Contact person"),
+                "contact_department",
+                "contact_name",
+                "contact_phone",
+                "contact_email",
+            ),
+            Fieldset(
+                _("What you need"),
+                "current_measures",
+                "manual_state",
+                "support_wanted",
+                "support_details",
+                "preferred_periods",
+                "visit_place",
+                "visits_wanted",
+            ),
+            Fieldset(_("Declarations"), *DECLARATIONS),
+            Fieldset(_("Before you apply"), "consent_expert_assignment", "consent_privacy"),
+        )
+        return helper
+
+    def clean_postal_code(self) -> str:
+        value = half_width(self.cleaned_data["postal_code"]).replace(" ", "")
+        match = _POSTAL_CODE.match(value)
+        if not match:
+            raise forms.ValidationError(_("Enter a postal code like 163-8001."), code="invalid")
+        if int(match.group(1)) not in TOKYO_POSTAL_PREFIXES:
+            raise forms.ValidationError(
+                _(
+                    "This postal code is outside Tokyo. Only organisations with their main office "
+                    "in Tokyo can apply."
+                ),
+                code="outside_tokyo",
+            )
+        return f"{match.group(1)}-{match.group(2)}"
+
+    def clean_address(self) -> str:
+        address = self.cleaned_data["address"]
+        if not (address.startswith("東京都") or "tokyo" in address.lower()):
+            raise forms.ValidationError(
+                _(
+                    "The main office must be in Tokyo: start the address with 東京都 (Tokyo). "
+                    "Organisations outside Tokyo cannot apply."
+                ),
+                code="outside_tokyo",
+            )
+        return address
+
+    def clean_contact_phone(self) -> str:
+        phone = half_width(self.cleaned_data["contact_phone"])
+        if not _PHONE.match(phone) or not 10 <= sum(c.isdigit() for c in phone) <= 15:
+            raise forms.ValidationError(
+                _("Enter a phone number with 10 to 15 digits, like 03-1234-5678."), code="invalid"
+            )
+        return phone
+
+    def clean_sme_share(self) -> int:
+        share = self.cleaned_data["sme_share"]
+        if share is not None and share > 100:
+            raise forms.ValidationError(_("Enter a share from 0 to 100."), code="invalid")
+        return share
+
+
+FIELD_ORDER = [*SUBMITTED_FIELDS, *DECLARATIONS, "consent_expert_assignment", "consent_privacy"]

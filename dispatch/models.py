@@ -1,0 +1,266 @@
+"""Expert-dispatch applications, the office's experts, and the visits."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+from harassment_portal.choices import Industry
+from harassment_portal.models import StatusEvent
+
+MAX_VISITS = 5  # per organisation and fiscal year
+CONTACT_WITHIN = 5  # business days after receipt
+DECIDE_WITHIN = 5  # business days after the interview
+
+
+class LegalForm(models.TextChoices):
+    SME_ORGANISATION = (
+        "sme_organisation",
+        _("SME organisation under the Act on the Organisation of SME Cooperatives"),
+    )
+    GENERAL_ASSOCIATION = (
+        "general_association",
+        _("General (or public-interest) incorporated association or foundation"),
+    )
+    OTHER_ENTITY = "other_entity", _("Other legal entity with SME members")
+
+
+class ManualState(models.TextChoices):
+    NONE = "none", _("No manual yet")
+    DRAFTING = "drafting", _("A manual is being drafted")
+    EXISTS = "exists", _("A manual exists and needs review")
+
+
+class Support(models.TextChoices):
+    MANUAL_DRAFTING = "manual_drafting", _("Drafting a manual")
+    MANUAL_REVIEW = "manual_review", _("Reviewing an existing draft")
+    SECTOR_ISSUES = "sector_issues", _("Issues specific to our sector")
+    DESK_DESIGN = "desk_design", _("Designing a consultation desk for members")
+    MENTAL_CARE = "mental_care", _("Mental care for staff")
+    LEGAL = "legal", _("Legal questions")
+    TRAINING = "training", _("Training for members")
+
+
+class Specialism(models.TextChoices):
+    LABOUR = "labour", _("Labour management")
+    MENTAL_HEALTH = "mental_health", _("Mental health care")
+    CONSUMER = "consumer", _("Consumer protection")
+    LAW = "law", _("Law")
+    INDUSTRY = "industry", _("Industry knowledge")
+
+
+class Status(models.TextChoices):
+    SUBMITTED = "submitted", _("Submitted")
+    CONTACTED = "contacted", _("Contacted: interview being arranged")
+    INTERVIEW_SCHEDULED = "interview_scheduled", _("Interview scheduled")
+    INTERVIEW_HELD = "interview_held", _("Interview held")
+    APPROVED = "approved", _("Approved")
+    REJECTED = "rejected", _("Not approved")
+    SCHEDULING = "scheduling", _("Visits being scheduled")
+    IN_PROGRESS = "in_progress", _("In progress")
+    COMPLETED = "completed", _("Completed")
+    WITHDRAWN = "withdrawn", _("Withdrawn")
+
+
+TRANSITIONS: dict[str, frozenset[str]] = {
+    Status.SUBMITTED: frozenset({Status.CONTACTED, Status.REJECTED, Status.WITHDRAWN}),
+    Status.CONTACTED: frozenset({Status.INTERVIEW_SCHEDULED, Status.REJECTED, Status.WITHDRAWN}),
+    Status.INTERVIEW_SCHEDULED: frozenset({Status.INTERVIEW_HELD, Status.WITHDRAWN}),
+    Status.INTERVIEW_HELD: frozenset({Status.APPROVED, Status.REJECTED, Status.WITHDRAWN}),
+    Status.APPROVED: frozenset({Status.SCHEDULING, Status.WITHDRAWN}),
+    Status.SCHEDULING: frozenset({Status.IN_PROGRESS, Status.COMPLETED, Status.WITHDRAWN}),
+    Status.IN_PROGRESS: frozenset({Status.COMPLETED, Status.WITHDRAWN}),
+    Status.REJECTED: frozenset(),
+    Status.COMPLETED: frozenset(),
+    Status.WITHDRAWN: frozenset(),
+}
+# The steps that carry a deadline, and the field that holds it.
+DEADLINES = {
+    "contact": (Status.SUBMITTED, "contact_due_on"),
+    "decision": (Status.INTERVIEW_HELD, "decision_due_on"),
+}
+ACTIVE_STATUSES = frozenset({Status.APPROVED, Status.SCHEDULING, Status.IN_PROGRESS})
+
+
+class Expert(models.Model):
+    name = models.CharField(_("name"), max_length=100)
+    email = models.EmailField(_("email address"))
+    phone = models.CharField(_("phone number"), max_length=20, blank=True)
+    specialisms = models.JSONField(_("specialisms"), default=list)
+    industries = models.JSONField(_("industries known"), default=list, blank=True)
+    active = models.BooleanField(_("active"), default=True)
+    notes = models.TextField(_("notes"), blank=True)
+
+    class Meta:
+        verbose_name = _("expert")
+        verbose_name_plural = _("experts")
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class ApplicationQuerySet(models.QuerySet):
+    def overdue(self, *, on: dt.date) -> ApplicationQuerySet:
+        return self.filter(
+            Q(status=Status.SUBMITTED, contact_due_on__lt=on)
+            | Q(status=Status.INTERVIEW_HELD, decision_due_on__lt=on)
+        )
+
+    def due_between(self, start: dt.date, end: dt.date) -> ApplicationQuerySet:
+        return self.filter(
+            Q(status=Status.SUBMITTED, contact_due_on__range=(start, end))
+            | Q(status=Status.INTERVIEW_HELD, decision_due_on__range=(start, end))
+        )
+
+
+class DispatchApplication(models.Model):
+    reference = models.CharField(_("reference"), max_length=12, unique=True, editable=False)
+    token = models.CharField(max_length=64, unique=True, editable=False)  # the status link
+    submission_key = models.UUIDField(unique=True, editable=False)
+    language = models.CharField(_("language"), max_length=5, choices=settings.LANGUAGES)
+    fiscal_year = models.PositiveSmallIntegerField(_("fiscal year"))
+    status = models.CharField(
+        _("status"), max_length=30, choices=Status.choices, default=Status.SUBMITTED
+    )
+    submitted_at = models.DateTimeField(_("submitted"))
+    received_on = models.DateField(_("counts from (business day)"))
+    contact_due_on = models.DateField(_("contact due"), db_index=True)
+    contacted_at = models.DateTimeField(_("contacted"), null=True, blank=True)
+    interview_at = models.DateTimeField(_("interview"), null=True, blank=True)
+    interview_held_on = models.DateField(_("interview held"), null=True, blank=True)
+    decision_due_on = models.DateField(_("decision due"), null=True, blank=True, db_index=True)
+    decided_at = models.DateTimeField(_("decided"), null=True, blank=True)
+    decision_reason = models.TextField(_("reason for the decision"), blank=True)
+    expert = models.ForeignKey(
+        Expert,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="applications",
+        verbose_name=_("assigned expert"),
+    )
+
+    organisation_name = models.CharField(_("organisation name"), max_length=200)
+    organisation_kana = models.CharField(_("organisation name (reading)"), max_length=200)
+    legal_form = models.CharField(_("legal form"), max_length=30, choices=LegalForm.choices)
+    postal_code = models.CharField(_("postal code"), max_length=8)
+    address = models.CharField(_("main office address"), max_length=300)
+    industry = models.CharField(_("industry"), max_length=30, choices=Industry.choices)
+    member_count = models.PositiveIntegerField(_("number of member companies"))
+    sme_share = models.PositiveSmallIntegerField(_("share of SME members (%)"))
+    representative_name = models.CharField(_("representative's name"), max_length=100)
+    representative_title = models.CharField(_("representative's title"), max_length=100)
+    contact_department = models.CharField(_("contact person's department"), max_length=100)
+    contact_name = models.CharField(_("contact person's name"), max_length=100)
+    contact_phone = models.CharField(_("contact phone number"), max_length=20)
+    contact_email = models.EmailField(_("contact email address"))
+    current_measures = models.TextField(_("current measures against customer harassment"))
+    manual_state = models.CharField(_("manual"), max_length=20, choices=ManualState.choices)
+    support_wanted = models.JSONField(_("support wanted"), default=list)
+    support_details = models.TextField(_("what you would like from the expert"), blank=True)
+    preferred_periods = models.TextField(_("preferred months, days and times"), blank=True)
+    visit_place = models.CharField(_("place of the visits"), max_length=300, blank=True)
+    visits_wanted = models.PositiveSmallIntegerField(_("number of visits wanted"))
+    consented_at = models.DateTimeField(_("declarations and consent given"))
+
+    objects = ApplicationQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("dispatch application")
+        verbose_name_plural = _("dispatch applications")
+        ordering = ["-submitted_at"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(status__in=Status.values), name="dispatch_status_valid"
+            ),
+            models.CheckConstraint(
+                condition=Q(visits_wanted__gte=1, visits_wanted__lte=5),
+                name="dispatch_visits_wanted_1_to_5",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.reference} {self.organisation_name}"
+
+    @property
+    def place_of_visits(self) -> str:
+        return self.visit_place or self.address
+
+
+class DispatchEvent(StatusEvent):
+    application = models.ForeignKey(
+        DispatchApplication,
+        on_delete=models.CASCADE,
+        related_name="events",
+        verbose_name=_("application"),
+    )
+
+    class Meta(StatusEvent.Meta):
+        pass
+
+    def __str__(self) -> str:
+        return f"{self.application.reference} {self.action}"
+
+
+class VisitStatus(models.TextChoices):
+    PLANNED = "planned", _("Planned")
+    DONE = "done", _("Done")
+    CANCELLED = "cancelled", _("Cancelled")
+
+
+class DispatchVisit(models.Model):
+    application = models.ForeignKey(
+        DispatchApplication,
+        on_delete=models.CASCADE,
+        related_name="visits",
+        verbose_name=_("application"),
+    )
+    starts_at = models.DateTimeField(_("date and time"))
+    ends_at = models.DateTimeField(_("ends"))
+    place = models.CharField(_("place"), max_length=300)
+    expert = models.ForeignKey(
+        Expert, on_delete=models.PROTECT, related_name="visits", verbose_name=_("expert")
+    )
+    expert_change_reason = models.TextField(_("why another expert"), blank=True)
+    status = models.CharField(
+        _("status"), max_length=20, choices=VisitStatus.choices, default=VisitStatus.PLANNED
+    )
+    report = models.TextField(_("report"), blank=True)
+
+    class Meta:
+        verbose_name = _("visit")
+        verbose_name_plural = _("visits")
+        ordering = ["starts_at"]
+
+    def __str__(self) -> str:
+        return f"{self.application.reference} {self.starts_at:%Y-%m-%d}"
+
+
+class DeadlineAlert(models.Model):
+    """A reminder or escalation sent for one deadline of one application: each goes once."""
+
+    application = models.ForeignKey(
+        DispatchApplication, on_delete=models.CASCADE, related_name="alerts"
+    )
+    deadline = models.CharField(max_length=20)  # "contact" or "decision"
+    stage = models.CharField(max_length=20)  # "reminder" or "escalation"
+    due_on = models.DateField()
+    sent_on = models.DateField()
+
+    class Meta:
+        verbose_name = _("deadline alert")
+        verbose_name_plural = _("deadline alerts")
+        ordering = ["-sent_on"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["application", "deadline", "stage", "due_on"], name="deadline_alert_once"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.application.reference} {self.deadline} {self.stage}"

@@ -1,0 +1,385 @@
+"""Every write to a dispatch application, its deadlines, expert matching and visits."""
+
+from __future__ import annotations
+
+import datetime as dt
+import secrets
+import uuid
+from dataclasses import dataclass
+from typing import Any
+
+from django.conf import settings
+from django.contrib.auth.models import AbstractBaseUser
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.db.models import Count, Q
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from harassment_portal import business_days
+from harassment_portal.workflow import submit_once, transition
+
+from . import emails
+from .models import (
+    ACTIVE_STATUSES,
+    CONTACT_WITHIN,
+    DEADLINES,
+    DECIDE_WITHIN,
+    MAX_VISITS,
+    TRANSITIONS,
+    DeadlineAlert,
+    DispatchApplication,
+    DispatchEvent,
+    DispatchVisit,
+    Expert,
+    Specialism,
+    Status,
+    Support,
+    VisitStatus,
+)
+
+SUBMITTED_FIELDS = (
+    "organisation_name",
+    "organisation_kana",
+    "legal_form",
+    "postal_code",
+    "address",
+    "industry",
+    "member_count",
+    "sme_share",
+    "representative_name",
+    "representative_title",
+    "contact_department",
+    "contact_name",
+    "contact_phone",
+    "contact_email",
+    "current_measures",
+    "manual_state",
+    "support_wanted",
+    "support_details",
+    "preferred_periods",
+    "visit_place",
+    "visits_wanted",
+)
+
+
+def fiscal_year_of(day: dt.date) -> int:
+    """Tokyo's fiscal year runs April to March."""
+    return day.year if day.month >= 4 else day.year - 1
+
+
+def submit_application(
+    data: dict[str, Any],
+    *,
+    submission_key: uuid.UUID,
+    language: str,
+    now: dt.datetime | None = None,
+) -> tuple[DispatchApplication, bool]:
+    """Store an application and acknowledge it; a repeated submit returns the first one."""
+    now = now or timezone.now()
+    received = business_days.received_on(now)
+    fields = {name: data[name] for name in SUBMITTED_FIELDS if name in data}
+
+    def create(reference: str) -> DispatchApplication:
+        application = DispatchApplication.objects.create(
+            **fields,
+            reference=reference,
+            token=secrets.token_urlsafe(32),
+            submission_key=submission_key,
+            language=language,
+            fiscal_year=fiscal_year_of(received),
+            submitted_at=now,
+            received_on=received,
+            contact_due_on=business_days.add_business_days(received, CONTACT_WITHIN),
+            consented_at=now,
+        )
+        DispatchEvent.objects.create(
+            application=application, action="submitted", to_status=Status.SUBMITTED
+        )
+        emails.queue_acknowledgement(application)
+        return application
+
+    return submit_once(
+        DispatchApplication, submission_key=submission_key, prefix="D", create=create
+    )
+
+
+def _move(application, to: str, *, by, action: str, note: str = "", **changes):
+    """Apply a move of the status table and write its history row."""
+
+    def record(locked: DispatchApplication, from_status: str) -> None:
+        DispatchEvent.objects.create(
+            application=locked,
+            by=by,
+            action=action,
+            from_status=from_status,
+            to_status=to,
+            note=note,
+        )
+
+    return transition(
+        application, to, transitions=TRANSITIONS, labels=Status, record=record, **changes
+    )
+
+
+@transaction.atomic
+def record_contact(application, *, by: AbstractBaseUser, note: str = ""):
+    """The office has contacted the applicant to arrange the preliminary interview."""
+    return _move(
+        application,
+        Status.CONTACTED,
+        by=by,
+        action="contacted",
+        note=note,
+        contacted_at=timezone.now(),
+    )
+
+
+@transaction.atomic
+def schedule_interview(application, *, by: AbstractBaseUser, at: dt.datetime, note: str = ""):
+    return _move(
+        application,
+        Status.INTERVIEW_SCHEDULED,
+        by=by,
+        action="interview_scheduled",
+        note=note,
+        interview_at=at,
+    )
+
+
+@transaction.atomic
+def record_interview(application, *, by: AbstractBaseUser, held_on: dt.date, note: str = ""):
+    """The interview took place; the decision is due five business days later."""
+    day0 = business_days.business_day_on_or_after(held_on)
+    return _move(
+        application,
+        Status.INTERVIEW_HELD,
+        by=by,
+        action="interview_held",
+        note=note,
+        interview_held_on=held_on,
+        decision_due_on=business_days.add_business_days(day0, DECIDE_WITHIN),
+    )
+
+
+@transaction.atomic
+def approve_application(application, *, by: AbstractBaseUser, expert: Expert, note: str = ""):
+    if not expert.active:
+        raise ValidationError(_("This expert is not active."), code="inactive_expert")
+    approved = _move(
+        application,
+        Status.APPROVED,
+        by=by,
+        action="approved",
+        note=note,
+        expert=expert,
+        decided_at=timezone.now(),
+    )
+    emails.queue_decision(approved)
+    return approved
+
+
+@transaction.atomic
+def reject_application(application, *, by: AbstractBaseUser, reason: str):
+    rejected = _move(
+        application,
+        Status.REJECTED,
+        by=by,
+        action="rejected",
+        note=reason,
+        decision_reason=reason,
+        decided_at=timezone.now(),
+    )
+    emails.queue_decision(rejected)
+    return rejected
+
+
+@transaction.atomic
+def withdraw_application(application, *, by: AbstractBaseUser, note: str = ""):
+    return _move(application, Status.WITHDRAWN, by=by, action="withdrawn", note=note)
+
+
+@transaction.atomic
+def complete_application(application, *, by: AbstractBaseUser, note: str = ""):
+    return _move(application, Status.COMPLETED, by=by, action="completed", note=note)
+
+
+def _visits_used(application: DispatchApplication) -> int:
+    """Visits (not cancelled) of this organisation in the application's fiscal year."""
+    return (
+        DispatchVisit.objects.filter(
+            application__fiscal_year=application.fiscal_year,
+            application__organisation_name=application.organisation_name,
+        )
+        .exclude(status=VisitStatus.CANCELLED)
+        .count()
+    )
+
+
+@transaction.atomic
+def plan_visit(
+    application,
+    *,
+    by: AbstractBaseUser,
+    starts_at: dt.datetime,
+    hours: float = 2,
+    place: str = "",
+    expert: Expert | None = None,
+    change_reason: str = "",
+) -> DispatchVisit:
+    """Plan a visit: at most five per organisation and fiscal year, counted under a lock."""
+    # Lock every application of the organisation this year, in a fixed order, so that two
+    # coordinators planning at the same moment cannot both take the fifth visit.
+    same_organisation = list(
+        DispatchApplication.objects.select_for_update()
+        .filter(
+            fiscal_year=application.fiscal_year, organisation_name=application.organisation_name
+        )
+        .order_by("pk")
+    )
+    locked = next(a for a in same_organisation if a.pk == application.pk)
+    if locked.status not in (Status.APPROVED, Status.SCHEDULING, Status.IN_PROGRESS):
+        raise ValidationError(
+            _("Visits can be planned only for an approved application."), code="invalid_transition"
+        )
+    if _visits_used(locked) >= MAX_VISITS:
+        raise ValidationError(
+            _("This organisation has used all %(max)s visits of the fiscal year.")
+            % {"max": MAX_VISITS},
+            code="visit_limit",
+        )
+    expert = expert or locked.expert
+    if expert is None:
+        raise ValidationError(_("Assign an expert first."), code="no_expert")
+    if expert != locked.expert and not change_reason.strip():
+        raise ValidationError(
+            _("Give the reason for sending another expert."), code="reason_required"
+        )
+    visit = DispatchVisit.objects.create(
+        application=locked,
+        starts_at=starts_at,
+        ends_at=starts_at + dt.timedelta(hours=hours),
+        place=place or locked.place_of_visits,
+        expert=expert,
+        expert_change_reason=change_reason.strip(),
+    )
+    if locked.status == Status.APPROVED:
+        _move(locked, Status.SCHEDULING, by=by, action="visit_planned")
+    else:
+        DispatchEvent.objects.create(
+            application=locked,
+            by=by,
+            action="visit_planned",
+            from_status=locked.status,
+            to_status=locked.status,
+        )
+    emails.queue_visit_confirmations(visit)
+    return visit
+
+
+@transaction.atomic
+def record_visit(visit: DispatchVisit, *, by: AbstractBaseUser, report: str) -> DispatchVisit:
+    locked = DispatchVisit.objects.select_for_update().get(pk=visit.pk)
+    if locked.status != VisitStatus.PLANNED:
+        raise ValidationError(_("Only a planned visit can be recorded."), code="invalid_transition")
+    locked.status, locked.report = VisitStatus.DONE, report
+    locked.save(update_fields=["status", "report"])
+    if locked.application.status == Status.SCHEDULING:
+        _move(locked.application, Status.IN_PROGRESS, by=by, action="visit_done")
+    return locked
+
+
+@transaction.atomic
+def cancel_visit(visit: DispatchVisit, *, by: AbstractBaseUser, reason: str) -> DispatchVisit:
+    locked = DispatchVisit.objects.select_for_update().get(pk=visit.pk)
+    if locked.status != VisitStatus.PLANNED:
+        raise ValidationError(
+            _("Only a planned visit can be cancelled."), code="invalid_transition"
+        )
+    locked.status, locked.report = VisitStatus.CANCELLED, reason
+    locked.save(update_fields=["status", "report"])
+    return locked
+
+
+@transaction.atomic
+def send_deadline_alerts(*, today: dt.date) -> int:
+    """Each business-day morning: remind the coordinators the business day before a
+    deadline, and escalate to the office lead when it has passed. Each alert goes once;
+    none on closed days; none once the step is done."""
+    if not business_days.is_business_day(today):
+        return 0
+    tomorrow = business_days.next_business_day(today)
+    sent = 0
+    for deadline, (status, field) in DEADLINES.items():
+        waiting = DispatchApplication.objects.filter(status=status)
+        stages = [
+            ("reminder", waiting.filter(**{field: tomorrow}), settings.DISPATCH_COORDINATORS_EMAIL),
+            ("escalation", waiting.filter(**{f"{field}__lt": today}), settings.OFFICE_LEAD_EMAIL),
+        ]
+        for stage, applications, recipient in stages:
+            for application in applications:
+                due_on = getattr(application, field)
+                _alert, created = DeadlineAlert.objects.get_or_create(
+                    application=application,
+                    deadline=deadline,
+                    stage=stage,
+                    due_on=due_on,
+                    defaults={"sent_on": today},
+                )
+                if created:
+                    emails.queue_deadline_alert(
+                        application, deadline=deadline, stage=stage, due_on=due_on, to=recipient
+                    )
+                    sent += 1
+    return sent
+
+
+# Which specialism answers which kind of support wanted.
+SUPPORT_SPECIALISMS = {
+    Support.MANUAL_DRAFTING: Specialism.LABOUR,
+    Support.MANUAL_REVIEW: Specialism.LABOUR,
+    Support.SECTOR_ISSUES: Specialism.INDUSTRY,
+    Support.DESK_DESIGN: Specialism.LABOUR,
+    Support.MENTAL_CARE: Specialism.MENTAL_HEALTH,
+    Support.LEGAL: Specialism.LAW,
+    Support.TRAINING: Specialism.CONSUMER,
+}
+
+
+@dataclass(frozen=True)
+class Suggestion:
+    expert: Expert
+    score: int
+    load: int
+    reasons: tuple[str, ...]
+
+
+def rank_experts(application: DispatchApplication) -> list[Suggestion]:
+    """Active experts, best match first, each with the reasons for its rank.
+
+    Knowing the organisation's industry counts 3, each specialism the support asks for 2, and
+    each organisation the expert already supports costs 1. Matching suggests; people decide.
+    """
+    experts = Expert.objects.filter(active=True).annotate(
+        load=Count("applications", filter=Q(applications__status__in=ACTIVE_STATUSES))
+    )
+    wanted = {
+        SUPPORT_SPECIALISMS[s] for s in application.support_wanted if s in SUPPORT_SPECIALISMS
+    }
+    suggestions = []
+    for expert in experts:
+        reasons, score = [], 0
+        if application.industry in expert.industries:
+            score += 3
+            reasons.append(_("knows the organisation's industry"))
+        for specialism in sorted(wanted & set(expert.specialisms)):
+            score += 2
+            reasons.append(_("specialism: %(name)s") % {"name": Specialism(specialism).label})
+        score -= expert.load
+        reasons.append(_("supports %(n)s organisations now") % {"n": expert.load})
+        suggestions.append(Suggestion(expert, score, expert.load, tuple(reasons)))
+    return sorted(suggestions, key=lambda s: (-s.score, s.load, s.expert.name))
+
+
+def visits_used(application: DispatchApplication) -> int:
+    return _visits_used(application)

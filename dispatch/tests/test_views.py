@@ -1,0 +1,127 @@
+"""Public dispatch pages: overview, the application form and the status link."""
+
+import datetime as dt
+
+import pytest
+from django.contrib.auth.models import User
+from django.urls import reverse
+from django.utils import translation
+
+from dispatch import services
+from dispatch.models import DispatchApplication
+
+from .factories import FORM, TOKYO, make_application, make_expert
+
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("no_fill_delay")]
+
+
+@pytest.fixture
+def no_fill_delay(settings):
+    settings.FORM_MIN_FILL_SECONDS = 0
+
+
+def url(name, *args, language="ja"):
+    with translation.override(language):
+        return reverse(f"dispatch:{name}", args=args)
+
+
+def post_form(client, language="ja", **changes):
+    form = client.get(url("form", language=language)).context["form"]
+    data = {
+        **FORM,
+        "form_started": form.initial["form_started"],
+        "submission_key": str(form.initial["submission_key"]),
+        **changes,
+    }
+    return client.post(
+        url("form", language=language), {k: v for k, v in data.items() if v is not None}
+    )
+
+
+def test_overview_shows_the_deadline_for_an_application_today(client, monkeypatch):
+    from django.utils import timezone
+
+    monkeypatch.setattr(timezone, "now", lambda: dt.datetime(2026, 5, 1, 10, tzinfo=TOKYO))
+    html = client.get(url("overview", language="en")).content.decode()
+    assert "Wed 13 May 2026" in html and url("form", language="en") in html
+
+
+@pytest.mark.parametrize(
+    "changes, field, code",
+    [
+        (
+            {"postal_code": "220-0012", "address": "神奈川県横浜市西区1-1"},
+            "postal_code",
+            "outside_tokyo",
+        ),
+        ({"address": "神奈川県横浜市西区1-1"}, "address", "outside_tokyo"),
+        ({"postal_code": "1638001x"}, "postal_code", "invalid"),
+        ({"declare_no_tax_arrears": None}, "declare_no_tax_arrears", "required"),
+        ({"declare_no_organised_crime": None}, "declare_no_organised_crime", "required"),
+        ({"visits_wanted": "6"}, "visits_wanted", "invalid_choice"),
+        ({"sme_share": "150"}, "sme_share", "invalid"),
+        ({"support_wanted": None}, "support_wanted", "required"),
+        ({"contact_phone": "123"}, "contact_phone", "invalid"),
+    ],
+)
+def test_eligibility_and_fields_are_validated_with_clear_reasons(client, changes, field, code):
+    response = post_form(client, "en", **changes)
+    assert response.status_code == 200
+    form = response.context["form"]
+    assert [e.code for e in form.errors.as_data()[field]] == [code]
+    assert "東京小売業協同組合" in response.content.decode()  # nothing typed is lost
+
+
+def test_outside_tokyo_is_refused_with_the_reason(client):
+    response = post_form(client, "en", postal_code="220-0012")
+    assert "outside Tokyo" in response.content.decode()
+
+
+def test_full_width_postal_code_is_accepted_and_normalised(client):
+    assert post_form(client, postal_code="１６３ー８００１").status_code == 302
+    assert client.session["dispatch_draft"]["data"]["postal_code"] == "163-8001"
+
+
+def test_apply_check_and_submit_once(client, mailoutbox, django_capture_on_commit_callbacks):
+    hidden = post_form(client, "en")
+    assert hidden["Location"] == url("check", language="en")
+    check = client.get(url("check", language="en")).content.decode()
+    assert "東京都新宿区西新宿2-8-1" in check and "Drafting a manual" in check
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(url("check", language="en"))
+        client.post(url("check", language="en"))  # double click
+    assert response["Location"] == url("thanks", language="en")
+    application = DispatchApplication.objects.get()
+    assert application.language == "en" and application.support_wanted == [
+        "manual_drafting",
+        "sector_issues",
+    ]
+    page = client.get(url("thanks", language="en")).content.decode()
+    assert application.reference in page
+    assert len(mailoutbox) == 1
+
+
+def test_status_link_shows_each_step(client):
+    staff = User.objects.create_user("coordinator", is_staff=True)
+    application = make_application(language="en")
+    path = url("status", application.token, language="en")
+    assert "We will contact you by Wed 13 May 2026" in client.get(path).content.decode()
+    services.record_contact(application, by=staff)
+    services.schedule_interview(
+        application, by=staff, at=dt.datetime(2026, 5, 12, 10, tzinfo=TOKYO)
+    )
+    assert (
+        "The preliminary interview is on Tue 12 May 2026 at 10:00."
+        in client.get(path).content.decode()
+    )
+    services.record_interview(application, by=staff, held_on=dt.date(2026, 5, 18))
+    assert "We will tell you our decision by Mon 25 May 2026." in client.get(path).content.decode()
+    services.approve_application(application, by=staff, expert=make_expert(name="Ichiro Sato"))
+    services.plan_visit(application, by=staff, starts_at=dt.datetime(2026, 6, 2, 14, tzinfo=TOKYO))
+    page = client.get(path).content.decode()
+    assert "Your expert is Ichiro Sato" in page and "Tue 2 June 2026 14:00" in page
+    assert "1 of 5" in page
+
+
+def test_an_unknown_status_link_is_not_found(client):
+    assert client.get(url("status", "x" * 43, language="en")).status_code == 404

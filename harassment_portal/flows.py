@@ -1,0 +1,135 @@
+"""Form → "check your answers" → submit, the GOV.UK way, shared by the public services.
+
+The answers live in the session between the steps, so "Change" and the back button lose
+nothing, and the URLs carry no personal data. Each form carries a submission key: sending the
+same form twice (double click, reload, back and resubmit) finds what the first send stored.
+"""
+
+from __future__ import annotations
+
+import uuid
+from typing import Any
+
+from django import forms
+from django.shortcuts import redirect, render
+from django.utils.translation import get_language
+from django.utils.translation import gettext as _
+from django.views import View
+
+from . import ratelimit
+
+NOT_STORED = ("website", "form_started", "submission_key")
+GROUPED_WIDGETS = (forms.RadioSelect, forms.CheckboxSelectMultiple)
+
+
+class FlowMixin:
+    form_class: type[forms.Form]
+    draft_key: str  # session key of the answers being checked
+    done_key: str  # session key of the last submitted record's pk
+    url_namespace: str  # url names "<namespace>:form", ":check", ":thanks"
+
+    def url(self, name: str) -> str:
+        return f"{self.url_namespace}:{name}"
+
+
+class FlowFormView(FlowMixin, View):
+    template_name: str
+
+    def get(self, request):
+        draft = request.session.get(self.draft_key, {})
+        initial = {**draft.get("data", {}), "submission_key": draft.get("key") or uuid.uuid4()}
+        return self.render_form(request, self.form_class(initial=initial))
+
+    def post(self, request):
+        form = self.form_class(request.POST)
+        if form.looks_like_a_bot():
+            form.is_valid()
+            form.add_error(None, _("Please check your answers and send the form again."))
+            return self.render_form(request, form, status=400)
+        if not form.is_valid():
+            return self.render_form(request, form)
+        data = {k: v for k, v in form.cleaned_data.items() if k not in NOT_STORED}
+        request.session[self.draft_key] = {
+            "data": data,
+            "key": str(form.cleaned_data["submission_key"]),
+        }
+        return redirect(self.url("check"))
+
+    def render_form(self, request, form, status: int = 200):
+        return render(request, self.template_name, {"form": form}, status=status)
+
+
+class FlowCheckView(FlowMixin, View):
+    """Shows the answers; the POST submits them once."""
+
+    template_name: str
+    rate_limit_scope: str
+    rate_limit_per_hour: int
+
+    def submit(self, data: dict[str, Any], *, key: uuid.UUID, language: str):
+        """Store the answers (idempotently for ``key``); return the stored record."""
+        raise NotImplementedError
+
+    def already_submitted(self, key: uuid.UUID) -> bool:
+        raise NotImplementedError
+
+    def get(self, request):
+        draft = request.session.get(self.draft_key)
+        if not draft:
+            return redirect(self.url("form"))
+        return self.render_check(request, draft)
+
+    def post(self, request):
+        draft = request.session.get(self.draft_key)
+        if not draft:
+            return redirect(self.url("thanks" if request.session.get(self.done_key) else "form"))
+        key = uuid.UUID(draft["key"])
+        if not self.already_submitted(key) and not ratelimit.hit(
+            self.rate_limit_scope,
+            ratelimit.client_address(request),
+            limit=self.rate_limit_per_hour,
+            window=3600,
+        ):
+            error = _(
+                "Too many forms have been sent from your connection. Please try again "
+                "in an hour, or contact the office."
+            )
+            return self.render_check(request, draft, error=error, status=429)
+        record = self.submit(draft["data"], key=key, language=get_language())
+        request.session[self.done_key] = record.pk
+        del request.session[self.draft_key]
+        return redirect(self.url("thanks"))
+
+    def render_check(self, request, draft, *, error: str = "", status: int = 200):
+        return render(
+            request,
+            self.template_name,
+            {
+                "answers": summarise(self.form_class(), draft["data"]),
+                "error": error,
+                "form_url_name": self.url("form"),
+                "check_url_name": self.url("check"),
+            },
+            status=status,
+        )
+
+
+def summarise(form: forms.Form, data: dict) -> list[dict]:
+    """The answers as label/value rows for "check your answers", each with its field anchor."""
+    rows = []
+    for name, field in form.fields.items():
+        if name in NOT_STORED or name not in data or field.widget.is_hidden:
+            continue
+        value = data[name]
+        choices = dict(getattr(field, "choices", []) or [])
+        if isinstance(value, list):
+            shown = ", ".join(str(choices.get(v, v)) for v in value)
+        elif isinstance(value, bool):
+            shown = _("Yes") if value else _("No")
+        elif choices and value not in ("", None):
+            shown = str(choices.get(value, value))
+        else:
+            shown = "" if value is None else str(value)
+        anchor = f"id_{name}_0" if isinstance(field.widget, GROUPED_WIDGETS) else f"id_{name}"
+        rows.append({"name": name, "label": field.label, "value": shown, "anchor": anchor})
+    return rows

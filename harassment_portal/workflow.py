@@ -1,0 +1,71 @@
+"""What every service with a public submission and a status table does the same way."""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Callable
+from typing import Any, TypeVar
+
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, models, transaction
+from django.utils.translation import gettext as _
+
+from .references import new_reference
+
+M = TypeVar("M", bound=models.Model)
+
+
+def submit_once(
+    model: type[M], *, submission_key: uuid.UUID, prefix: str, create: Callable[[str], M]
+) -> tuple[M, bool]:
+    """Run ``create(reference)`` once per submission key; return the row and whether it is new.
+
+    A key seen before returns the stored row (double click, reload, back and resubmit; a unique
+    constraint settles two sends at the same moment). A reference collision, one in 10^12,
+    draws another reference.
+    """
+    existing = model.objects.filter(submission_key=submission_key).first()
+    if existing:
+        return existing, False
+    for _attempt in range(5):
+        try:
+            with transaction.atomic():
+                return create(new_reference(prefix)), True
+        except IntegrityError:
+            existing = model.objects.filter(submission_key=submission_key).first()
+            if existing:
+                return existing, False
+    raise RuntimeError(f"could not allocate a {prefix}- reference")
+
+
+def transition(
+    obj: M,
+    to: str,
+    *,
+    transitions: dict[str, frozenset[str]],
+    labels: type[models.TextChoices],
+    record: Callable[[M, str], Any],
+    **changes: Any,
+) -> M:
+    """Lock the row, check the move against ``transitions``, apply it, and ``record`` it.
+
+    Moving to the status a row already has is allowed (a repeated click changes nothing but
+    the fields given). ``record(locked_row, from_status)`` writes the history row.
+    """
+    locked = type(obj).objects.select_for_update().get(pk=obj.pk)
+    if locked.status != to and to not in transitions[locked.status]:
+        raise ValidationError(
+            _("“%(from)s” cannot become “%(to)s”.")
+            % {"from": labels(locked.status).label, "to": labels(to).label},
+            code="invalid_transition",
+        )
+    from_status = locked.status
+    for name, value in changes.items():
+        setattr(locked, name, value)
+    locked.status = to
+    fields = ["status", *changes]
+    if any(f.name == "updated_at" for f in locked._meta.fields):
+        fields.append("updated_at")
+    locked.save(update_fields=fields)
+    record(locked, from_status)
+    return locked
