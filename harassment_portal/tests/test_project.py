@@ -134,3 +134,13 @@ def test_send_test_email_command_goes_through_the_outbox(
         call_command("send_test_email", "ops@example.jp", "--language", "en", stdout=StringIO())
     assert OutboxEmail.objects.get().status == OutboxEmail.Status.SENT
     assert mailoutbox[0].subject == "Test email from the customer harassment portal"
+
+
+def test_staff_passwords_are_hashed_with_argon2():
+    from harassment_portal.settings import base
+
+    assert base.PASSWORD_HASHERS[0] == "django.contrib.auth.hashers.Argon2PasswordHasher"
+    from django.contrib.auth.hashers import make_password
+
+    with override_settings(PASSWORD_HASHERS=base.PASSWORD_HASHERS):
+        assert make_password("correct horse battery staple").startswith("argon2$")

@@ -38,5 +38,13 @@ def page(browser, live_server, transactional_db):
     context = browser.new_context(base_url=live_server.url, locale="ja-JP")
     page = context.new_page()
     page.set_default_timeout(10_000)
+    blocked = []
+    page.on(
+        "console",
+        lambda message: (
+            blocked.append(message.text) if "Content Security Policy" in message.text else None
+        ),
+    )
     yield page
     context.close()
+    assert blocked == [], "the Content-Security-Policy blocked something the page needs"

@@ -1,0 +1,72 @@
+"""Security headers on every kind of response, error pages included."""
+
+import pytest
+from django.contrib.auth.models import User
+from django.test import override_settings
+from django.urls import path
+
+from faq import services as faq_services
+
+pytestmark = pytest.mark.django_db
+
+URLS = [
+    "/ja/",
+    "/en/faq/",
+    "/ja/consultation/form/",
+    "/en/seminars/",
+    "/ja/dispatch/apply/",
+    "/en/no-such-page/",
+    "/healthz",
+    "/admin/login/",
+    "/static/css/portal.css",
+]
+
+
+def assert_protected(response):
+    csp = response["Content-Security-Policy"]
+    assert "default-src 'self'" in csp and "script-src 'self'" in csp
+    assert "frame-ancestors 'none'" in csp and "'unsafe-inline'" not in csp
+    assert response["X-Content-Type-Options"] == "nosniff"
+    assert response["Referrer-Policy"] == "same-origin"
+    if not response.get("Content-Type", "").startswith("text/css"):  # pages, not assets
+        assert response["X-Frame-Options"] == "DENY"
+
+
+@pytest.mark.parametrize("url", URLS)
+def test_every_url_carries_the_security_headers(client, url):
+    faq_services.load_seed()
+    response = client.get(url)
+    assert response.status_code in (200, 302, 404)
+    assert_protected(response)
+    response.close()  # a static file is streamed from disk
+
+
+def test_admin_pages_carry_them_too(client):
+    client.force_login(User.objects.create_superuser("root", "root@example.jp", "x-0123456789"))
+    response = client.get("/admin/consultations/consultation/")
+    assert response.status_code == 200
+    assert_protected(response)
+
+
+def broken_view(request):
+    raise RuntimeError("boom")
+
+
+urlpatterns = [path("boom/", broken_view)]
+
+
+@override_settings(ROOT_URLCONF=__name__, DEBUG=False)
+def test_server_error_page_carries_them(client):
+    client.raise_request_exception = False
+    response = client.get("/boom/")
+    assert response.status_code == 500
+    assert "Something went wrong" in response.content.decode()
+    assert_protected(response)
+
+
+@override_settings(
+    SECURE_HSTS_SECONDS=31536000, SECURE_HSTS_INCLUDE_SUBDOMAINS=True, SECURE_HSTS_PRELOAD=True
+)
+def test_hsts_over_https(client):
+    response = client.get("/ja/", secure=True)
+    assert response["Strict-Transport-Security"] == ("max-age=31536000; includeSubDomains; preload")
