@@ -76,6 +76,7 @@ def _move(
     by: AbstractBaseUser | None,
     action: str,
     note: str = "",
+    allow_same: bool = False,
     **changes: Any,
 ) -> Consultation:
     """Apply a move of the status table and write its history row."""
@@ -91,7 +92,13 @@ def _move(
         )
 
     return transition(
-        consultation, to, transitions=TRANSITIONS, labels=Status, record=record, **changes
+        consultation,
+        to,
+        transitions=TRANSITIONS,
+        labels=Status,
+        record=record,
+        allow_same=allow_same,
+        **changes,
     )
 
 
@@ -107,7 +114,9 @@ def assign_consultation(
         raise ValidationError(_("A closed consultation cannot be assigned."), code="closed")
     target = Status.IN_PROGRESS if locked.status == Status.RECEIVED else locked.status
     note = _("Assigned to %(name)s") % {"name": to.get_username()}
-    return _move(locked, target, by=by, action="assigned", note=note, assigned_to=to)
+    return _move(
+        locked, target, by=by, action="assigned", note=note, assigned_to=to, allow_same=True
+    )
 
 
 @transaction.atomic
@@ -156,7 +165,10 @@ def send_reply(consultation: Consultation, *, by: AbstractBaseUser, body: str) -
 
 def _answer(locked: Consultation, *, by, action: str, note: str = "") -> Consultation:
     changes = {} if locked.first_response_at else {"first_response_at": timezone.now()}
-    return _move(locked, Status.ANSWERED, by=by, action=action, note=note, **changes)
+    # A follow-up reply or call keeps the consultation answered.
+    return _move(
+        locked, Status.ANSWERED, by=by, action=action, note=note, allow_same=True, **changes
+    )
 
 
 @transaction.atomic

@@ -59,6 +59,24 @@ def queue_visit_confirmations(visit: DispatchVisit) -> None:
     )
 
 
+def queue_visit_cancelled(visit: DispatchVisit) -> None:
+    """Tell the applicant and the expert, with a calendar file that removes the event."""
+    application = visit.application
+    with translation.override(application.language):
+        ics = visit_ics(visit, cancelled=True)
+    _to_applicant(application, "visit_cancelled", visit=visit, attachments=[ics])
+    with translation.override(settings.LANGUAGE_CODE):
+        expert_ics = visit_ics(visit, cancelled=True)
+    mail.queue_email(
+        to=visit.expert.email,
+        template="dispatch/emails/visit_cancelled_expert",
+        context={"application": application, "visit": visit},
+        language=settings.LANGUAGE_CODE,
+        about=application,
+        attachments=[expert_ics],
+    )
+
+
 def queue_deadline_alert(
     application: DispatchApplication, *, deadline: str, stage: str, due_on: dt.date, to: str
 ) -> None:
@@ -76,12 +94,16 @@ def queue_deadline_alert(
     )
 
 
-def visit_ics(visit: DispatchVisit) -> dict[str, str]:
+def visit_ics(visit: DispatchVisit, *, cancelled: bool = False) -> dict[str, str]:
+    """The visit as a calendar event; ``cancelled`` gives the same event as a cancellation."""
     calendar = Calendar()
     calendar.add("prodid", "-//Tokyo Customer Harassment Consultation Portal//dispatch//")
     calendar.add("version", "2.0")
-    calendar.add("method", "PUBLISH")
+    calendar.add("method", "CANCEL" if cancelled else "PUBLISH")
     event = Event()
+    if cancelled:
+        event.add("status", "CANCELLED")
+        event.add("sequence", 1)
     domain = settings.SITE_URL.split("//", 1)[-1].split("/", 1)[0]
     event.add("uid", f"dispatch-visit-{visit.pk}@{domain}")
     event.add("dtstamp", timezone.now())

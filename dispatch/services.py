@@ -104,7 +104,7 @@ def submit_application(
     )
 
 
-def _move(application, to: str, *, by, action: str, note: str = "", **changes):
+def _move(application, to: str, *, by, action: str, note: str = "", allow_same=False, **changes):
     """Apply a move of the status table and write its history row."""
 
     def record(locked: DispatchApplication, from_status: str) -> None:
@@ -118,7 +118,13 @@ def _move(application, to: str, *, by, action: str, note: str = "", **changes):
         )
 
     return transition(
-        application, to, transitions=TRANSITIONS, labels=Status, record=record, **changes
+        application,
+        to,
+        transitions=TRANSITIONS,
+        labels=Status,
+        record=record,
+        allow_same=allow_same,
+        **changes,
     )
 
 
@@ -298,6 +304,7 @@ def cancel_visit(visit: DispatchVisit, *, by: AbstractBaseUser, reason: str) -> 
         )
     locked.status, locked.report = VisitStatus.CANCELLED, reason
     locked.save(update_fields=["status", "report"])
+    emails.queue_visit_cancelled(locked)
     return locked
 
 

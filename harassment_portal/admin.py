@@ -2,6 +2,8 @@
 
 from django.contrib import admin, messages
 from django.contrib.contenttypes.admin import GenericTabularInline
+from django.contrib.contenttypes.models import ContentType
+from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
@@ -24,7 +26,7 @@ class OfficeClosureAdmin(admin.ModelAdmin):
 
     @admin.display(description=_("weekday"))
     def weekday(self, obj: OfficeClosure) -> str:
-        return obj.date.strftime("%a")
+        return date_format(obj.date, "D")
 
     def get_changeform_initial_data(self, request):
         return {"reason": ""}
@@ -58,6 +60,19 @@ class OutboxEmailAdmin(admin.ModelAdmin):
     @admin.display(description=_("recipient"))
     def recipient(self, obj: OutboxEmail) -> str:
         return mask_email(obj.to_email)
+
+    def get_queryset(self, request):
+        """Superusers see every email; other staff only emails about records they may see."""
+        queryset = super().get_queryset(request)
+        if request.user.is_superuser:
+            return queryset
+        used = queryset.exclude(content_type=None).values_list("content_type", flat=True)
+        visible = [
+            content_type.pk
+            for content_type in ContentType.objects.filter(pk__in=used.distinct())
+            if request.user.has_perm(f"{content_type.app_label}.view_{content_type.model}")
+        ]
+        return queryset.filter(content_type__in=visible)
 
     def has_add_permission(self, request):
         return False
@@ -174,6 +189,12 @@ class ServiceActionsMixin:
         if action not in self.service_actions or not self.has_change_permission(request, obj):
             raise PermissionDenied
         spec = self.service_actions[action]
+        opts = self.model._meta
+        if obj.status not in spec.statuses:  # e.g. a stale page, or a second click
+            self.message_user(
+                request, _("This step is not available in the current status."), messages.WARNING
+            )
+            return redirect(f"admin:{opts.app_label}_{opts.model_name}_change", obj.pk)
         form = spec.form_class(request.POST or None, **spec.form_kwargs(obj))
         if request.method == "POST" and form.is_valid():
             try:
@@ -182,7 +203,6 @@ class ServiceActionsMixin:
                 form.add_error(None, error)
             else:
                 self.message_user(request, message, messages.SUCCESS)
-                opts = self.model._meta
                 return redirect(f"admin:{opts.app_label}_{opts.model_name}_change", obj.pk)
         context = {
             **self.admin_site.each_context(request),

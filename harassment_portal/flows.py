@@ -19,6 +19,7 @@ from django.views import View
 from . import ratelimit
 
 NOT_STORED = ("website", "form_started", "submission_key")
+DRAFT_MAX_AGE = 2 * 60 * 60  # seconds
 GROUPED_WIDGETS = (forms.RadioSelect, forms.CheckboxSelectMultiple)
 
 
@@ -53,6 +54,10 @@ class FlowFormView(FlowMixin, View):
             "data": data,
             "key": str(form.cleaned_data["submission_key"]),
         }
+        if not request.user.is_authenticated:
+            # The answers may be sensitive and the computer shared: keep them two hours
+            # at most.
+            request.session.set_expiry(DRAFT_MAX_AGE)
         return redirect(self.url("check"))
 
     def render_form(self, request, form, status: int = 200):

@@ -45,14 +45,21 @@ def transition(
     transitions: dict[str, frozenset[str]],
     labels: type[models.TextChoices],
     record: Callable[[M, str], Any],
+    allow_same: bool = False,
     **changes: Any,
 ) -> M:
     """Lock the row, check the move against ``transitions``, apply it, and ``record`` it.
 
-    Moving to the status a row already has is allowed (a repeated click changes nothing but
-    the fields given). ``record(locked_row, from_status)`` writes the history row.
+    A move to the status the row already has is refused (code ``already``), so a double
+    click or a second POST never sends an email twice, unless ``allow_same`` says the step
+    may repeat (a follow-up reply, a rescheduled interview).
+    ``record(locked_row, from_status)`` writes the history row.
     """
     locked = type(obj).objects.select_for_update().get(pk=obj.pk)
+    if locked.status == to and not allow_same:
+        raise ValidationError(
+            _("This is already “%(status)s”.") % {"status": labels(to).label}, code="already"
+        )
     if locked.status != to and to not in transitions[locked.status]:
         raise ValidationError(
             _("“%(from)s” cannot become “%(to)s”.")

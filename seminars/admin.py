@@ -212,7 +212,9 @@ class RegistrationAdmin(admin.ModelAdmin):
         writer.writerow(["Email", "First Name", "Last Name"])
         for r in queryset.filter(status=RegistrationStatus.CONFIRMED).order_by("registered_at"):
             family, _sep, given = r.name.partition(" ")
-            writer.writerow([r.email, given or family, family if given else ""])
+            writer.writerow(
+                [_cell(r.email), _cell(given or family), _cell(family if given else "")]
+            )
         return response
 
     @admin.action(description=_("Export everything for the office (CSV)"), permissions=["view"])
@@ -244,8 +246,17 @@ class RegistrationAdmin(admin.ModelAdmin):
                 else getattr(r, f)
                 for f in fields
             ]
-            writer.writerow([f"{r.seminar.fiscal_year}-{r.seminar.number}", *row])
+            writer.writerow([f"{r.seminar.fiscal_year}-{r.seminar.number}", *map(_cell, row)])
         return response
+
+
+FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+
+def _cell(value) -> str:
+    """A CSV cell that a spreadsheet will not run as a formula (public input goes here)."""
+    text = "" if value is None else str(value)
+    return "'" + text if text.startswith(FORMULA_START) else text
 
 
 def _csv_response(name: str) -> HttpResponse:

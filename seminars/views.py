@@ -147,6 +147,15 @@ class ManageView(View):
         if registration is None:
             return render(request, "seminars/registration_link_invalid.html", status=404)
         action = request.POST.get("action")
+        if not self._can_change(registration):
+            messages.error(
+                request,
+                _(
+                    "This registration can no longer be changed here. "
+                    "Please write to the administrative office."
+                ),
+            )
+            return redirect(request.path)
         if action == "resend":
             if ratelimit.hit("seminar-resend", registration.email, limit=3, window=3600):
                 services.resend_status_email(registration)
@@ -164,11 +173,15 @@ class ManageView(View):
             messages.success(request, _("Your registration is cancelled."))
         return redirect(request.path)
 
-    def _render(self, request, registration, *, confirm_cancel: bool):
-        can_change = (
+    @staticmethod
+    def _can_change(registration) -> bool:
+        return (
             registration.status in (RegistrationStatus.CONFIRMED, RegistrationStatus.WAITING)
             and timezone.now() < registration.seminar.starts_at
         )
+
+    def _render(self, request, registration, *, confirm_cancel: bool):
+        can_change = self._can_change(registration)
         response = render(
             request,
             "seminars/registration_manage.html",

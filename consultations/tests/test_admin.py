@@ -89,13 +89,20 @@ def test_assign_reply_and_close_through_the_buttons(
     ]
 
 
-def test_a_refused_move_is_explained_not_applied(client, consultant):
+def test_a_refused_step_is_explained_not_applied(client, consultant):
+    consultation = make_consultation(phone="")
+    client.post(action_url(consultation, "assign"), {"consultant": consultant.pk})
+    response = client.post(action_url(consultation, "plan_call"), {"note": ""})
+    assert response.status_code == 200
+    assert response.context["form"].non_field_errors() == ["相談者は電話番号を入力していません。"]
+    consultation.refresh_from_db()
+    assert consultation.status == Status.IN_PROGRESS
+
+
+def test_a_step_not_offered_in_the_status_is_not_performed(client, consultant):
     consultation = make_consultation()
     response = client.post(action_url(consultation, "close"), {"note": ""})
-    assert response.status_code == 200
-    assert response.context["form"].non_field_errors() == [
-        "「受付」から「対応終了」には変更できません。"
-    ]
+    assert response.status_code == 302  # back to the record, with a warning
     consultation.refresh_from_db()
     assert consultation.status == Status.RECEIVED
 
@@ -112,6 +119,26 @@ def test_status_and_answers_cannot_be_edited_directly(client, consultant):
     client.post(url, {"status": "closed", "details": "rewritten"})
     consultation.refresh_from_db()
     assert consultation.status == Status.RECEIVED and consultation.details != "rewritten"
+
+
+def test_the_outbox_shows_staff_only_emails_about_records_they_may_see(client, consultant):
+    from harassment_portal.models import OutboxEmail
+
+    consultation = make_consultation()
+    seminar_side = User.objects.create_user(
+        "outbox-reader", password="pw-0123456789", is_staff=True
+    )
+    seminar_side.user_permissions.add(Permission.objects.get(codename="view_outboxemail"))
+    client.force_login(seminar_side)
+    outbox = reverse("admin:harassment_portal_outboxemail_changelist")
+    assert client.get(outbox).context["cl"].result_count == 0
+    email = OutboxEmail.objects.about(consultation).get()
+    change = reverse("admin:harassment_portal_outboxemail_change", args=[email.pk])
+    assert client.get(change).status_code in (302, 404)  # not found for this user
+    # A consultant with outbox access sees the emails of consultations.
+    consultant.user_permissions.add(Permission.objects.get(codename="view_outboxemail"))
+    client.force_login(consultant)
+    assert client.get(outbox).context["cl"].result_count == 1
 
 
 def test_only_the_consultation_group_can_see_consultations(client):

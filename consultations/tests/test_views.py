@@ -165,6 +165,11 @@ def test_double_click_reload_and_back_resubmit_create_one_consultation(client):
     assert OutboxEmail.objects.count() == 1
 
 
+def test_answers_are_kept_two_hours_at_most(client):
+    post_form(client)
+    assert client.session.get_expiry_age() == 2 * 60 * 60
+
+
 def test_check_and_thanks_without_a_draft_go_back_to_the_form(client):
     assert client.get(url("check"))["Location"] == url("form")
     assert client.get(url("thanks"))["Location"] == url("form")

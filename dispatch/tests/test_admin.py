@@ -83,10 +83,32 @@ def test_coordinator_records_each_step_with_the_buttons(client, coordinator):
 
 
 def test_a_refused_step_is_explained(client, coordinator):
+    from .factories import approved_application
+
+    application = approved_application(coordinator, expert=make_expert(name="担当"))
+    other = make_expert(name="別の専門家")
+    response = client.post(
+        action(application, "plan_visit"),
+        {
+            "starts_at_0": "2026-06-02",
+            "starts_at_1": "14:00",
+            "hours": "2",
+            "place": "",
+            "expert": other.pk,
+            "change_reason": "",
+        },
+    )
+    assert response.status_code == 200
+    assert response.context["form"].non_field_errors() == [
+        "別の専門家を派遣する理由を入力してください。"
+    ]
+    assert not application.visits.exists()
+
+
+def test_a_step_not_offered_in_the_status_is_not_performed(client, coordinator):
     application = make_application()
     response = client.post(action(application, "approve"), {"expert": make_expert().pk})
-    assert response.status_code == 200
-    assert response.context["form"].non_field_errors()
+    assert response.status_code == 302
     assert DispatchApplication.objects.get().status == Status.SUBMITTED
 
 

@@ -16,6 +16,7 @@ from dispatch.models import (
     Status,
     VisitStatus,
 )
+from harassment_portal.models import OutboxEmail
 
 from .factories import TOKYO, approved_application, make_application, make_expert
 
@@ -123,6 +124,20 @@ def test_rejection_gives_the_reason_in_the_applicants_language(
     assert "派遣" in mailoutbox[-1].subject
 
 
+def test_a_second_click_never_sends_the_decision_twice(
+    staff, mailoutbox, django_capture_on_commit_callbacks
+):
+    application = make_application()
+    with django_capture_on_commit_callbacks(execute=True):
+        services.reject_application(application, by=staff, reason="都外の団体のため")
+        with pytest.raises(ValidationError) as error:
+            services.reject_application(application, by=staff, reason="again")
+    assert error.value.code == "already"
+    assert len([m for m in mailoutbox if "派遣" in m.subject and "結果" in m.subject]) == 1
+    application.refresh_from_db()
+    assert application.decision_reason == "都外の団体のため"
+
+
 def test_five_visits_at_most_per_organisation_and_fiscal_year(staff):
     application = approved_application(staff)
     start = dt.datetime(2026, 6, 1, 14, tzinfo=TOKYO)
@@ -136,6 +151,13 @@ def test_five_visits_at_most_per_organisation_and_fiscal_year(staff):
     # A cancelled visit frees its place; a second application of the same organisation
     # in the same fiscal year shares the five.
     services.cancel_visit(visits[0], by=staff, reason="台風のため")
+    cancellations = OutboxEmail.objects.filter(
+        template__startswith="dispatch/emails/visit_cancelled"
+    )
+    assert cancellations.count() == 2  # the applicant and the expert
+    event = Calendar.from_ical(cancellations.first().attachments[0]["content"]).walk("VEVENT")[0]
+    assert str(event["status"]) == "CANCELLED"
+    assert str(event["uid"]).startswith(f"dispatch-visit-{visits[0].pk}@")
     services.plan_visit(application, by=staff, starts_at=start + dt.timedelta(days=10))
     second = approved_application(staff)
     with pytest.raises(ValidationError):

@@ -12,10 +12,12 @@ _JA_WEEKDAYS = "月火水木金土日"
 
 
 @register.filter
-def office_date(value: dt.date | None) -> str:
+def office_date(value: dt.date | dt.datetime | None) -> str:
     """A date as the office writes it: ``2026年12月7日(月)`` / ``Mon 7 December 2026``."""
     if not value:
         return ""
+    if isinstance(value, dt.datetime):  # the Tokyo date, not the UTC one
+        value = timezone.localdate(value)
     if get_language() == "ja":
         return f"{value.year}年{value.month}月{value.day}日({_JA_WEEKDAYS[value.weekday()]})"
     return f"{value:%a} {value.day} {value:%B %Y}"

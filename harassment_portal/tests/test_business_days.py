@@ -184,6 +184,18 @@ def test_received_on_refuses_a_naive_datetime():
         bd.received_on(dt.datetime(2026, 5, 1, 10, 0), closures=NO_CLOSURES)  # noqa: DTZ001
 
 
+def test_dates_are_shown_as_tokyo_dates():
+    from django.utils import translation
+
+    from harassment_portal.templatetags.portal import office_date
+
+    early_morning = dt.datetime(2026, 12, 1, 23, 30, tzinfo=dt.UTC)  # Wed 08:30 in Tokyo
+    with translation.override("en"):
+        assert office_date(early_morning) == "Wed 2 December 2026"
+    with translation.override("ja"):
+        assert office_date(early_morning) == "2026年12月2日(水)"
+
+
 def test_office_open_hours():
     open_at = dt.datetime(2026, 12, 1, 9, 0, tzinfo=TOKYO)
     assert bd.is_office_open(open_at, closures=NO_CLOSURES)

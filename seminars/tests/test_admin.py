@@ -65,6 +65,23 @@ def test_full_export_has_every_field(client, seminar_staff):
     assert rows[1][6] == "person1@example.jp" and "カスハラの定義は?" in rows[1]
 
 
+def test_exports_never_carry_a_spreadsheet_formula(client, seminar_staff):
+    seminar = make_seminar()
+    register(
+        seminar,
+        1,
+        name='=HYPERLINK("http://evil.example") x',
+        organisation="+1+1",
+        question="@SUM(A1)",
+    )
+    ids = list(Registration.objects.values_list("pk", flat=True))
+    for action in ("export_zoom_csv", "export_full_csv"):
+        rows = csv_rows(client.post(REGISTRATIONS, {"action": action, "_selected_action": ids}))
+        cells = [cell for row in rows[1:] for cell in row]
+        assert not [c for c in cells if c[:1] in ("=", "+", "@")]
+        assert any(c.startswith("'=HYPERLINK") or c.startswith("'x") or c == "x" for c in cells)
+
+
 def test_cancel_and_attended_actions(
     client, seminar_staff, mailoutbox, django_capture_on_commit_callbacks
 ):

@@ -185,6 +185,19 @@ def test_confirmation_in_japanese_and_waiting_list_email(
     assert waiting_mail.attachments == []
 
 
+def test_the_webinar_link_goes_only_to_people_with_a_seat(
+    mailoutbox, django_capture_on_commit_callbacks
+):
+    seminar = make_seminar(capacity=1, webinar_url="https://zoom.example/j/secret")
+    with django_capture_on_commit_callbacks(execute=True):
+        register(seminar, 1, language="en")
+        register(seminar, 2, language="en", waiting=True)
+    seat, waiting = mailoutbox
+    assert "https://zoom.example/j/secret" in seat.body
+    assert "https://zoom.example/j/secret" not in waiting.body + waiting.alternatives[0][0]
+    assert "sent only to people with a seat" in waiting.body
+
+
 def test_reminders_go_out_the_business_day_before_once_each(
     mailoutbox, django_capture_on_commit_callbacks
 ):

@@ -1,0 +1,30 @@
+"""Secret personal links never reach a log line."""
+
+import logging
+
+from harassment_portal.log_filters import RedactSecretLinks
+
+
+def test_personal_links_are_redacted_in_log_records():
+    record = logging.LogRecord(
+        "django.request",
+        logging.WARNING,
+        __file__,
+        1,
+        "%s: %s",
+        ("Not Found", "/ja/seminars/registration/Ijk3ZGY:1xX:abc/"),
+        None,
+    )
+    assert RedactSecretLinks().filter(record)
+    assert record.getMessage() == "Not Found: /ja/seminars/registration/[redacted]/"
+    record = logging.LogRecord(
+        "django.server",
+        logging.INFO,
+        __file__,
+        1,
+        '"GET /en/dispatch/status/secret-token/ HTTP/1.1" 200',
+        (),
+        None,
+    )
+    RedactSecretLinks().filter(record)
+    assert "secret-token" not in record.getMessage()
