@@ -7,8 +7,10 @@ permission removed here is removed from the group.
 
 from __future__ import annotations
 
+from fnmatch import fnmatch
+
 ROLES: dict[str, dict[str, list[str]]] = {
-    # group name -> {app label: [permission codenames]}
+    # group name -> {app label: [permission codenames, or patterns such as "view_*"]}
     "Consultants": {
         "consultations": [
             "view_consultation",
@@ -39,6 +41,24 @@ ROLES: dict[str, dict[str, list[str]]] = {
             "view_dispatchevent",
         ],
     },
+    # Read-only everywhere, for oversight and the office's reports.
+    "Supervisors": {
+        app: ["view_*"]
+        for app in ("consultations", "seminars", "dispatch", "faq", "harassment_portal")
+    },
+    # Everything in the portal, plus staff accounts and login lockouts.
+    "Administrators": {
+        app: ["*"]
+        for app in (
+            "consultations",
+            "seminars",
+            "dispatch",
+            "faq",
+            "harassment_portal",
+            "auth",
+            "axes",
+        )
+    },
 }
 
 
@@ -55,9 +75,8 @@ def sync_roles(sender=None, **kwargs) -> None:
         group, _created = Group.objects.get_or_create(name=name)
         wanted = [
             permission
-            for app_label, codenames in apps.items()
-            for permission in Permission.objects.filter(
-                content_type__app_label=app_label, codename__in=codenames
-            )
+            for app_label, patterns in apps.items()
+            for permission in Permission.objects.filter(content_type__app_label=app_label)
+            if any(fnmatch(permission.codename, pattern) for pattern in patterns)
         ]
         group.permissions.set(wanted)
