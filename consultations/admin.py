@@ -9,6 +9,7 @@ from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
 from harassment_portal.admin import (
+    HistoryAdmin,
     OutboxEmailInline,
     ReadOnlyTabularInline,
     ServiceAction,
@@ -172,7 +173,7 @@ class ConsultationEmailInline(OutboxEmailInline):
 
 
 @admin.register(Consultation)
-class ConsultationAdmin(ServiceActionsMixin, admin.ModelAdmin):
+class ConsultationAdmin(ServiceActionsMixin, HistoryAdmin):
     list_display = [
         "reference",
         "received_at",

@@ -8,6 +8,7 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
 
 from harassment_portal.choices import Industry
 from harassment_portal.models import StatusEvent
@@ -175,6 +176,7 @@ class Consultation(models.Model):
     updated_at = models.DateTimeField(_("updated"), auto_now=True)
 
     objects = ConsultationQuerySet.as_manager()
+    history = HistoricalRecords()
 
     class Meta:
         verbose_name = _("consultation")

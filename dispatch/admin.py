@@ -12,6 +12,7 @@ from django.utils.translation import gettext_lazy as _
 
 from harassment_portal import business_days
 from harassment_portal.admin import (
+    HistoryAdmin,
     OutboxEmailInline,
     ReadOnlyTabularInline,
     ServiceAction,
@@ -216,7 +217,7 @@ class ApplicationEmailInline(OutboxEmailInline):
 
 
 @admin.register(DispatchApplication)
-class DispatchApplicationAdmin(ServiceActionsMixin, admin.ModelAdmin):
+class DispatchApplicationAdmin(ServiceActionsMixin, HistoryAdmin):
     list_display = [
         "reference",
         "organisation_name",
@@ -273,8 +274,27 @@ class DispatchApplicationAdmin(ServiceActionsMixin, admin.ModelAdmin):
         return ""
 
 
+@admin.register(DispatchVisit)
+class DispatchVisitAdmin(HistoryAdmin):
+    """Visits are planned and recorded from their application; here to read their history."""
+
+    list_display = ["application", "starts_at", "expert", "status"]
+    list_filter = ["status", "expert"]
+    list_select_related = ["application", "expert"]
+    search_fields = ["=application__reference"]
+
+    def get_readonly_fields(self, request, obj=None):
+        return [f.name for f in DispatchVisit._meta.fields if f.name != "id"]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
 @admin.register(Expert)
-class ExpertAdmin(admin.ModelAdmin):
+class ExpertAdmin(HistoryAdmin):
     form = ExpertForm
     list_display = ["name", "specialism_list", "active", "load"]
     list_filter = ["active"]

@@ -8,6 +8,7 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
 
 from harassment_portal.choices import Industry
 from harassment_portal.models import StatusEvent
@@ -94,6 +95,7 @@ class Expert(models.Model):
     industries = models.JSONField(_("industries known"), default=list, blank=True)
     active = models.BooleanField(_("active"), default=True)
     notes = models.TextField(_("notes"), blank=True)
+    history = HistoricalRecords()
 
     class Meta:
         verbose_name = _("expert")
@@ -169,6 +171,7 @@ class DispatchApplication(models.Model):
     consented_at = models.DateTimeField(_("declarations and consent given"))
 
     objects = ApplicationQuerySet.as_manager()
+    history = HistoricalRecords()
 
     class Meta:
         verbose_name = _("dispatch application")
@@ -231,6 +234,7 @@ class DispatchVisit(models.Model):
         _("status"), max_length=20, choices=VisitStatus.choices, default=VisitStatus.PLANNED
     )
     report = models.TextField(_("report"), blank=True)
+    history = HistoricalRecords()
 
     class Meta:
         verbose_name = _("visit")

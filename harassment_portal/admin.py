@@ -3,9 +3,11 @@
 from django.contrib import admin, messages
 from django.contrib.contenttypes.admin import GenericTabularInline
 from django.contrib.contenttypes.models import ContentType
+from django.core.exceptions import PermissionDenied
 from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
+from simple_history.admin import SimpleHistoryAdmin
 
 from . import business_days, mail
 from .models import OfficeClosure, OutboxEmail
@@ -222,3 +224,16 @@ class ServiceAction:
         self.perform = perform
         self.form_kwargs = form_kwargs or (lambda obj: {})
         self.context = context or (lambda obj: {})
+
+
+class HistoryAdmin(SimpleHistoryAdmin):
+    """The record's change history, read-only.
+
+    django-simple-history's version page saves the old version on POST (a revert) even when
+    the revert button is hidden: that would bypass the services, so only GET is allowed.
+    """
+
+    def history_form_view(self, request, object_id, version_id, extra_context=None):
+        if request.method != "GET":
+            raise PermissionDenied
+        return super().history_form_view(request, object_id, version_id, extra_context)

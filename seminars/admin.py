@@ -12,7 +12,7 @@ from django.http import HttpResponse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from harassment_portal.admin import OutboxEmailInline, mask_email
+from harassment_portal.admin import HistoryAdmin, OutboxEmailInline, mask_email
 
 from . import services
 from .models import Registration, RegistrationStatus, Seminar, SeminarStatus
@@ -118,7 +118,7 @@ class RegistrationEmailInline(OutboxEmailInline):
 
 
 @admin.register(Registration)
-class RegistrationAdmin(admin.ModelAdmin):
+class RegistrationAdmin(HistoryAdmin):
     list_display = [
         "reference",
         "seminar",

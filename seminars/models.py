@@ -10,6 +10,7 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
 
 from harassment_portal.choices import Industry
 
@@ -190,6 +191,7 @@ class Registration(models.Model):
     consented_at = models.DateTimeField(_("privacy notice and no-recording rule accepted"))
 
     objects = RegistrationQuerySet.as_manager()
+    history = HistoricalRecords()
 
     class Meta:
         verbose_name = _("registration")

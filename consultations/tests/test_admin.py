@@ -152,3 +152,23 @@ def test_only_the_consultation_group_can_see_consultations(client):
     assert client.get(action_url(consultation, "reply")).status_code == 403
     index = client.get(reverse("admin:index")).content.decode()
     assert "consultations/consultation" not in index
+
+
+def test_every_change_is_in_the_history_with_who_made_it(client, consultant):
+    consultation = make_consultation()
+    client.post(action_url(consultation, "assign"), {"consultant": consultant.pk})
+    records = consultation.history.order_by("history_date")
+    assert [r.status for r in records] == [Status.RECEIVED, Status.IN_PROGRESS]
+    assert records.last().history_user == consultant
+    # Supervisors read the history page; nobody can revert through it.
+    supervisor = User.objects.create_user("kimura", password="pw-0123456789", is_staff=True)
+    supervisor.groups.add(Group.objects.get(name="Supervisors"))
+    client.force_login(supervisor)
+    history = reverse("admin:consultations_consultation_history", args=[consultation.pk])
+    response = client.get(history)
+    assert response.status_code == 200
+    assert "suzuki" in response.content.decode()
+    revert = f"{history}{records.first().history_id}/"
+    assert client.post(revert, {"status": "closed"}).status_code in (302, 403, 404)
+    consultation.refresh_from_db()
+    assert consultation.status == Status.IN_PROGRESS
