@@ -220,23 +220,7 @@ class RegistrationAdmin(HistoryAdmin):
     @admin.action(description=_("Export everything for the office (CSV)"), permissions=["view"])
     def export_full_csv(self, request, queryset):
         response = _csv_response("registrations")
-        fields = [
-            "reference",
-            "status",
-            "registered_at",
-            "name",
-            "name_kana",
-            "email",
-            "organisation",
-            "department",
-            "attendee_type",
-            "industry",
-            "location",
-            "phone",
-            "company_size",
-            "question",
-            "language",
-        ]
+        fields = ["reference", "status", "registered_at", *services.SUBMITTED_FIELDS, "language"]
         writer = csv.writer(response)
         writer.writerow(["seminar", *fields])
         for r in queryset.select_related("seminar").order_by("seminar__starts_at", "pk"):

@@ -40,9 +40,8 @@ def marked(form: dict, form_class, *, keep: set[str]) -> dict:
 
 
 @pytest.fixture
-def watch(monkeypatch, settings, caplog):
+def watch(monkeypatch, no_fill_delay, caplog):
     """Collect task arguments and every log line while the test runs."""
-    settings.FORM_MIN_FILL_SECONDS = 0
     task_args = []
     original = Task.apply_async
 

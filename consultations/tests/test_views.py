@@ -15,11 +15,6 @@ from .factories import VALID_FORM
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("no_fill_delay")]
 
 
-@pytest.fixture
-def no_fill_delay(settings):
-    settings.FORM_MIN_FILL_SECONDS = 0
-
-
 def url(name, language="ja"):
     with translation.override(language):
         return reverse(f"consultations:{name}")

@@ -15,11 +15,6 @@ from .factories import FORM, TOKYO, make_application, make_expert
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("no_fill_delay")]
 
 
-@pytest.fixture
-def no_fill_delay(settings):
-    settings.FORM_MIN_FILL_SECONDS = 0
-
-
 def url(name, *args, language="ja"):
     with translation.override(language):
         return reverse(f"dispatch:{name}", args=args)

@@ -8,7 +8,7 @@ from django.core import mail
 
 from consultations.models import Consultation, Status
 
-pytestmark = pytest.mark.e2e
+pytestmark = [pytest.mark.e2e, pytest.mark.usefixtures("no_fill_delay")]
 
 
 def assert_accessible(page):
@@ -18,11 +18,6 @@ def assert_accessible(page):
 
     results = Axe().run(page, options={"runOnly": {"type": "tag", "values": WCAG_22_AA}})
     assert results.violations_count == 0, results.generate_report()
-
-
-@pytest.fixture(autouse=True)
-def _quick_forms(settings):
-    settings.FORM_MIN_FILL_SECONDS = 0
 
 
 def fill_the_form(page, language: str, details: str):

@@ -11,12 +11,7 @@ from dispatch.tests.factories import make_expert
 
 from .test_consultation_flow import assert_accessible
 
-pytestmark = pytest.mark.e2e
-
-
-@pytest.fixture(autouse=True)
-def _quick_forms(settings):
-    settings.FORM_MIN_FILL_SECONDS = 0
+pytestmark = [pytest.mark.e2e, pytest.mark.usefixtures("no_fill_delay")]
 
 
 TEXT = {

@@ -10,12 +10,7 @@ from seminars.tests.factories import make_seminar, register
 
 from .test_consultation_flow import assert_accessible
 
-pytestmark = pytest.mark.e2e
-
-
-@pytest.fixture(autouse=True)
-def _quick_forms(settings):
-    settings.FORM_MIN_FILL_SECONDS = 0
+pytestmark = [pytest.mark.e2e, pytest.mark.usefixtures("no_fill_delay")]
 
 
 LABELS = {
