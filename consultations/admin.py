@@ -14,6 +14,7 @@ from harassment_portal.admin import (
     ReadOnlyTabularInline,
     ServiceAction,
     ServiceActionsMixin,
+    service_call,
 )
 from harassment_portal.references import normalize_reference
 
@@ -90,22 +91,12 @@ class EventInline(ReadOnlyTabularInline):
 WAITING = {Status.RECEIVED, Status.IN_PROGRESS, Status.AWAITING_CALL}
 
 
-def _done(message, call):
-    """A ServiceAction perform function: call the service, return the message."""
-
-    def perform(consultation, data, user):
-        call(consultation, data, user)
-        return message
-
-    return perform
-
-
 ACTIONS = {
     "assign": ServiceAction(
         _("Assign"),
         AssignForm,
         set(Status.values) - {Status.CLOSED},
-        _done(
+        service_call(
             _("Assigned."),
             lambda c, d, u: services.assign_consultation(c, to=d["consultant"], by=u),
         ),
@@ -114,7 +105,7 @@ ACTIONS = {
         _("Write the reply"),
         ReplyForm,
         {Status.IN_PROGRESS, Status.AWAITING_CALL, Status.ANSWERED},
-        _done(
+        service_call(
             _("The reply will be emailed to the person."),
             lambda c, d, u: services.send_reply(c, by=u, body=d["body"]),
         ),
@@ -123,7 +114,7 @@ ACTIONS = {
         _("Plan a phone call"),
         OptionalNoteForm,
         {Status.IN_PROGRESS},
-        _done(
+        service_call(
             _("Marked as awaiting a call."),
             lambda c, d, u: services.request_call(c, by=u, note=d["note"]),
         ),
@@ -132,7 +123,7 @@ ACTIONS = {
         _("Record a phone call"),
         CallForm,
         {Status.IN_PROGRESS, Status.AWAITING_CALL, Status.ANSWERED},
-        _done(
+        service_call(
             _("The call was recorded."),
             lambda c, d, u: services.record_call(
                 c, by=u, reached=d["reached"], summary=d["summary"]
@@ -143,7 +134,7 @@ ACTIONS = {
         _("Out of scope: refer"),
         OutOfScopeForm,
         WAITING,
-        _done(
+        service_call(
             _("Marked out of scope; the referral will be emailed to the person."),
             lambda c, d, u: services.mark_out_of_scope(c, by=u, referral=d["referral"]),
         ),
@@ -152,24 +143,17 @@ ACTIONS = {
         _("Add an internal note"),
         NoteForm,
         set(Status.values),
-        _done(_("Note added."), lambda c, d, u: services.add_note(c, by=u, text=d["text"])),
+        service_call(_("Note added."), lambda c, d, u: services.add_note(c, by=u, text=d["text"])),
     ),
     "close": ServiceAction(
         _("Close"),
         OptionalNoteForm,
         {Status.ANSWERED, Status.OUT_OF_SCOPE},
-        _done(_("Closed."), lambda c, d, u: services.close_consultation(c, by=u, note=d["note"])),
+        service_call(
+            _("Closed."), lambda c, d, u: services.close_consultation(c, by=u, note=d["note"])
+        ),
     ),
 }
-
-
-class ConsultationEmailInline(OutboxEmailInline):
-    """The emails about this consultation, for whoever may see the consultation itself."""
-
-    show_change_link = False
-
-    def has_view_permission(self, request, obj=None):
-        return request.user.has_perm("consultations.view_consultation")
 
 
 @admin.register(Consultation)
@@ -192,7 +176,7 @@ class ConsultationAdmin(ServiceActionsMixin, HistoryAdmin):
     date_hierarchy = "received_at"
     list_per_page = 50
     actions = ["assign_to_me"]
-    inlines = [ReplyInline, CallInline, NoteInline, EventInline, ConsultationEmailInline]
+    inlines = [ReplyInline, CallInline, NoteInline, EventInline, OutboxEmailInline]
     change_form_template = "admin/service_change_form.html"
     service_actions = ACTIONS
     fieldsets = [

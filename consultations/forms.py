@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import re
-
 from crispy_forms.helper import FormHelper
 from crispy_forms.layout import Fieldset, Layout
 from django import forms
@@ -16,7 +14,7 @@ from harassment_portal.forms import (
     BotTrapMixin,
     PortalForm,
     character_count_attrs,
-    half_width,
+    clean_phone_number,
 )
 
 from .models import (
@@ -31,7 +29,6 @@ from .models import (
 
 DETAILS_MAX = 4000
 TRIED_MAX = 2000
-_PHONE = re.compile(r"^\+?[0-9][0-9 ()-]{8,18}[0-9]$", re.ASCII)
 
 
 class ConsultationForm(BotTrapMixin, PortalForm, forms.ModelForm):
@@ -157,19 +154,7 @@ class ConsultationForm(BotTrapMixin, PortalForm, forms.ModelForm):
         return helper
 
     def clean_phone(self) -> str:
-        phone = half_width(self.cleaned_data.get("phone", ""))
-        if phone and not _PHONE.match(phone):
-            raise forms.ValidationError(
-                _("Enter a phone number with 10 to 15 digits, like 03-1234-5678."),
-                code="invalid_phone",
-            )
-        digits = sum(ch.isdigit() for ch in phone)
-        if phone and not 10 <= digits <= 15:
-            raise forms.ValidationError(
-                _("Enter a phone number with 10 to 15 digits, like 03-1234-5678."),
-                code="invalid_phone",
-            )
-        return phone
+        return clean_phone_number(self.cleaned_data.get("phone", ""))
 
     def clean(self):
         cleaned = super().clean()

@@ -17,6 +17,7 @@ from harassment_portal.admin import (
     ReadOnlyTabularInline,
     ServiceAction,
     ServiceActionsMixin,
+    service_call,
 )
 
 from . import services
@@ -43,14 +44,6 @@ from .models import (
 )
 
 
-def _done(message, call):
-    def perform(application, data, user):
-        call(application, data, user)
-        return message
-
-    return perform
-
-
 def _visit_kwargs(application):
     return {"application": application}
 
@@ -71,7 +64,7 @@ ACTIONS = {
         _("Record the contact"),
         NoteForm,
         {Status.SUBMITTED},
-        _done(
+        service_call(
             _("Contact recorded."), lambda a, d, u: services.record_contact(a, by=u, note=d["note"])
         ),
     ),
@@ -79,7 +72,7 @@ ACTIONS = {
         _("Schedule the interview"),
         InterviewForm,
         {Status.CONTACTED, Status.INTERVIEW_SCHEDULED},
-        _done(
+        service_call(
             _("Interview scheduled."),
             lambda a, d, u: services.schedule_interview(a, by=u, at=d["at"], note=d["note"]),
         ),
@@ -88,7 +81,7 @@ ACTIONS = {
         _("Record the interview"),
         InterviewHeldForm,
         {Status.INTERVIEW_SCHEDULED},
-        _done(
+        service_call(
             _("Interview recorded; the decision is due in five business days."),
             lambda a, d, u: services.record_interview(
                 a, by=u, held_on=d["held_on"], note=d["note"]
@@ -99,7 +92,7 @@ ACTIONS = {
         _("Approve and assign the expert"),
         ApproveForm,
         {Status.INTERVIEW_HELD},
-        _done(
+        service_call(
             _("Approved; the decision will be emailed."),
             lambda a, d, u: services.approve_application(
                 a, by=u, expert=d["expert"], note=d["note"]
@@ -112,7 +105,7 @@ ACTIONS = {
         _("Reject"),
         RejectForm,
         {Status.SUBMITTED, Status.CONTACTED, Status.INTERVIEW_HELD},
-        _done(
+        service_call(
             _("Rejected; the decision will be emailed."),
             lambda a, d, u: services.reject_application(a, by=u, reason=d["reason"]),
         ),
@@ -121,7 +114,7 @@ ACTIONS = {
         _("Plan a visit"),
         VisitForm,
         VISITING,
-        _done(
+        service_call(
             _("Visit planned; the applicant and the expert will be emailed."),
             lambda a, d, u: services.plan_visit(
                 a,
@@ -138,7 +131,7 @@ ACTIONS = {
         _("Record a visit"),
         VisitOutcomeForm,
         {Status.SCHEDULING, Status.IN_PROGRESS},
-        _done(
+        service_call(
             _("Visit recorded."),
             lambda a, d, u: services.record_visit(d["visit"], by=u, report=d["text"]),
         ),
@@ -148,7 +141,7 @@ ACTIONS = {
         _("Cancel a visit"),
         VisitOutcomeForm,
         {Status.SCHEDULING, Status.IN_PROGRESS},
-        _done(
+        service_call(
             _("Visit cancelled."),
             lambda a, d, u: services.cancel_visit(d["visit"], by=u, reason=d["text"]),
         ),
@@ -158,7 +151,7 @@ ACTIONS = {
         _("Complete"),
         NoteForm,
         {Status.SCHEDULING, Status.IN_PROGRESS},
-        _done(
+        service_call(
             _("Completed."), lambda a, d, u: services.complete_application(a, by=u, note=d["note"])
         ),
     ),
@@ -166,7 +159,7 @@ ACTIONS = {
         _("Withdrawn by the applicant"),
         NoteForm,
         OPEN,
-        _done(
+        service_call(
             _("Marked as withdrawn."),
             lambda a, d, u: services.withdraw_application(a, by=u, note=d["note"]),
         ),
@@ -209,13 +202,6 @@ class EventInline(ReadOnlyTabularInline):
     verbose_name_plural = _("history")
 
 
-class ApplicationEmailInline(OutboxEmailInline):
-    show_change_link = False
-
-    def has_view_permission(self, request, obj=None):
-        return request.user.has_perm("dispatch.view_dispatchapplication")
-
-
 @admin.register(DispatchApplication)
 class DispatchApplicationAdmin(ServiceActionsMixin, HistoryAdmin):
     list_display = [
@@ -234,7 +220,7 @@ class DispatchApplicationAdmin(ServiceActionsMixin, HistoryAdmin):
     ordering = ["-submitted_at"]
     change_form_template = "admin/service_change_form.html"
     service_actions = ACTIONS
-    inlines = [VisitInline, EventInline, ApplicationEmailInline]
+    inlines = [VisitInline, EventInline, OutboxEmailInline]
 
     def get_queryset(self, request):
         return (

@@ -11,13 +11,12 @@ from django.urls import reverse
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
-from harassment_portal.forms import BotTrapMixin, PortalForm, half_width
+from harassment_portal.forms import BotTrapMixin, PortalForm, clean_phone_number, half_width
 
 from .models import DispatchApplication, LegalForm, ManualState, Support
 from .services import SUBMITTED_FIELDS
 
 _POSTAL_CODE = re.compile(r"^([0-9]{3})-?([0-9]{4})$", re.ASCII)
-_PHONE = re.compile(r"^\+?[0-9][0-9 ()-]{8,18}[0-9]$", re.ASCII)
 # Tokyo's postal codes run from 100 to 208 (the 23 wards, Tama and the islands).
 TOKYO_POSTAL_PREFIXES = range(100, 209)
 
@@ -187,12 +186,7 @@ class ApplicationForm(BotTrapMixin, PortalForm, forms.ModelForm):
         return address
 
     def clean_contact_phone(self) -> str:
-        phone = half_width(self.cleaned_data["contact_phone"])
-        if not _PHONE.match(phone) or not 10 <= sum(c.isdigit() for c in phone) <= 15:
-            raise forms.ValidationError(
-                _("Enter a phone number with 10 to 15 digits, like 03-1234-5678."), code="invalid"
-            )
-        return phone
+        return clean_phone_number(self.cleaned_data["contact_phone"])
 
     def clean_sme_share(self) -> int:
         share = self.cleaned_data["sme_share"]

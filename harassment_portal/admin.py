@@ -3,7 +3,10 @@
 from django.contrib import admin, messages
 from django.contrib.contenttypes.admin import GenericTabularInline
 from django.contrib.contenttypes.models import ContentType
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.shortcuts import get_object_or_404, redirect
+from django.template.response import TemplateResponse
+from django.urls import path, reverse
 from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
@@ -134,10 +137,25 @@ class OutboxEmailInline(GenericTabularInline):
     readonly_fields = fields
     extra = 0
     can_delete = False
-    show_change_link = True
 
     def has_add_permission(self, request, obj=None):
         return False
+
+    def has_view_permission(self, request, obj=None):
+        """Whoever may see the record sees the emails about it (and only those)."""
+        opts = self.parent_model._meta
+        return request.user.has_perm(f"{opts.app_label}.view_{opts.model_name}")
+
+
+def service_call(message, call):
+    """A ServiceAction's perform function: ``call(record, form_data, user)``, then say
+    ``message`` to the staff member."""
+
+    def perform(record, data, user):
+        call(record, data, user)
+        return message
+
+    return perform
 
 
 class ServiceActionsMixin:
@@ -155,8 +173,6 @@ class ServiceActionsMixin:
         return f"{opts.app_label}_{opts.model_name}_action"
 
     def get_urls(self):
-        from django.urls import path
-
         own = [
             path(
                 "<int:pk>/do/<str:action>/",
@@ -167,8 +183,6 @@ class ServiceActionsMixin:
         return own + super().get_urls()
 
     def change_view(self, request, object_id, form_url="", extra_context=None):
-        from django.urls import reverse
-
         obj = self.get_object(request, object_id)
         extra_context = extra_context or {}
         if obj is not None and self.has_change_permission(request, obj):
@@ -183,10 +197,6 @@ class ServiceActionsMixin:
         return super().change_view(request, object_id, form_url, extra_context)
 
     def action_view(self, request, pk: int, action: str):
-        from django.core.exceptions import PermissionDenied, ValidationError
-        from django.shortcuts import get_object_or_404, redirect
-        from django.template.response import TemplateResponse
-
         obj = get_object_or_404(self.model, pk=pk)
         if action not in self.service_actions or not self.has_change_permission(request, obj):
             raise PermissionDenied

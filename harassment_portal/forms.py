@@ -35,6 +35,20 @@ def half_width(value: str) -> str:
     return unicodedata.normalize("NFKC", value).translate(_DASHES).strip()
 
 
+_PHONE = re.compile(r"^\+?[0-9][0-9 ()-]{8,18}[0-9]$", re.ASCII)
+
+
+def clean_phone_number(value: str) -> str:
+    """A Japanese or international phone number as typed (full-width digits welcome)."""
+    phone = half_width(value)
+    if phone and not (_PHONE.match(phone) and 10 <= sum(c.isdigit() for c in phone) <= 15):
+        raise forms.ValidationError(
+            _("Enter a phone number with 10 to 15 digits, like 03-1234-5678."),
+            code="invalid_phone",
+        )
+    return phone
+
+
 class PortalForm(forms.Form):
     """Base for public forms: text clean-up, "(optional)" labels and a GOV.UK error summary."""
 

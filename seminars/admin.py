@@ -110,13 +110,6 @@ class SeminarAdmin(admin.ModelAdmin):
                 )
 
 
-class RegistrationEmailInline(OutboxEmailInline):
-    show_change_link = False
-
-    def has_view_permission(self, request, obj=None):
-        return request.user.has_perm("seminars.view_registration")
-
-
 @admin.register(Registration)
 class RegistrationAdmin(HistoryAdmin):
     list_display = [
@@ -142,7 +135,7 @@ class RegistrationAdmin(HistoryAdmin):
         "export_zoom_csv",
         "export_full_csv",
     ]
-    inlines = [RegistrationEmailInline]
+    inlines = [OutboxEmailInline]
 
     def get_readonly_fields(self, request, obj=None):
         return [f.name for f in Registration._meta.fields if f.name != "id"]

@@ -126,6 +126,15 @@ def resend_status_email(registration: Registration) -> None:
         emails.queue_status(registration)
 
 
+def changeable_by_person(registration: Registration, *, now: dt.datetime | None = None) -> bool:
+    """Whether the personal link may still resend or cancel: a seat or a place in the queue,
+    until the session starts (after that, only the office changes it)."""
+    return (
+        registration.status in (RegistrationStatus.CONFIRMED, RegistrationStatus.WAITING)
+        and (now or timezone.now()) < registration.seminar.starts_at
+    )
+
+
 @transaction.atomic
 def cancel_registration(
     registration: Registration, *, by: AbstractBaseUser | None = None
@@ -138,6 +147,14 @@ def cancel_registration(
     if locked.status == RegistrationStatus.ATTENDED:
         raise ValidationError(
             _("An attended registration cannot be cancelled."), code="invalid_transition"
+        )
+    if by is None and not changeable_by_person(locked):
+        raise ValidationError(
+            _(
+                "This registration can no longer be changed here. "
+                "Please write to the administrative office."
+            ),
+            code="too_late",
         )
     locked.status = RegistrationStatus.CANCELLED
     locked.cancelled_at = timezone.now()

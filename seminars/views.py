@@ -15,7 +15,7 @@ from harassment_portal import ratelimit
 
 from . import links, services
 from .forms import MyRegistrationsForm, RegistrationForm
-from .models import SEAT_STATUSES, RegistrationStatus, Seminar, SeminarStatus
+from .models import SEAT_STATUSES, Seminar, SeminarStatus
 
 FEW_SEATS = 20
 JUST_REGISTERED = "seminar_registration"
@@ -147,7 +147,7 @@ class ManageView(View):
         if registration is None:
             return render(request, "seminars/registration_link_invalid.html", status=404)
         action = request.POST.get("action")
-        if not self._can_change(registration):
+        if not services.changeable_by_person(registration):
             messages.error(
                 request,
                 _(
@@ -173,15 +173,8 @@ class ManageView(View):
             messages.success(request, _("Your registration is cancelled."))
         return redirect(request.path)
 
-    @staticmethod
-    def _can_change(registration) -> bool:
-        return (
-            registration.status in (RegistrationStatus.CONFIRMED, RegistrationStatus.WAITING)
-            and timezone.now() < registration.seminar.starts_at
-        )
-
     def _render(self, request, registration, *, confirm_cancel: bool):
-        can_change = self._can_change(registration)
+        can_change = services.changeable_by_person(registration)
         response = render(
             request,
             "seminars/registration_manage.html",

@@ -124,6 +124,18 @@ def test_rejection_gives_the_reason_in_the_applicants_language(
     assert "派遣" in mailoutbox[-1].subject
 
 
+def test_an_inactive_expert_cannot_be_assigned(staff):
+    application = make_application()
+    services.record_contact(application, by=staff)
+    services.schedule_interview(application, by=staff, at=dt.datetime(2026, 5, 12, tzinfo=TOKYO))
+    services.record_interview(application, by=staff, held_on=D("2026-05-18"))
+    with pytest.raises(ValidationError) as error:
+        services.approve_application(application, by=staff, expert=make_expert(active=False))
+    assert error.value.code == "inactive_expert"
+    application.refresh_from_db()
+    assert application.status == Status.INTERVIEW_HELD and application.expert is None
+
+
 def test_a_second_click_never_sends_the_decision_twice(
     staff, mailoutbox, django_capture_on_commit_callbacks
 ):

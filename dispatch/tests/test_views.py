@@ -56,7 +56,7 @@ def test_overview_shows_the_deadline_for_an_application_today(client, monkeypatc
         ({"visits_wanted": "6"}, "visits_wanted", "invalid_choice"),
         ({"sme_share": "150"}, "sme_share", "invalid"),
         ({"support_wanted": None}, "support_wanted", "required"),
-        ({"contact_phone": "123"}, "contact_phone", "invalid"),
+        ({"contact_phone": "123"}, "contact_phone", "invalid_phone"),
     ],
 )
 def test_eligibility_and_fields_are_validated_with_clear_reasons(client, changes, field, code):

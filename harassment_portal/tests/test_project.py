@@ -136,6 +136,20 @@ def test_send_test_email_command_goes_through_the_outbox(
     assert mailoutbox[0].subject == "Test email from the customer harassment portal"
 
 
+def test_every_periodic_job_names_a_registered_task():
+    from harassment_portal.celery import app
+
+    app.loader.import_default_modules()
+    scheduled = {entry["task"] for entry in settings.CELERY_BEAT_SCHEDULE.values()}
+    assert scheduled == {
+        "harassment_portal.tasks.requeue_due_emails",
+        "consultations.tasks.send_due_digest",
+        "seminars.tasks.send_reminders",
+        "dispatch.tasks.send_deadline_alerts",
+    }
+    assert scheduled <= set(app.tasks)
+
+
 def test_staff_passwords_are_hashed_with_argon2():
     from harassment_portal.settings import base
 

@@ -120,6 +120,19 @@ def test_the_office_moves_someone_up_only_into_a_free_seat(django_user_model):
     assert services.promote_registration(waiting, by=staff).status == CONFIRMED
 
 
+def test_the_person_cannot_cancel_once_the_session_has_started(django_user_model):
+    registration = register(make_seminar())
+    Registration.objects.filter(pk=registration.pk).update(status=CONFIRMED)
+    started = make_seminar(starts_in_days=-1, opens_days_ago=20)
+    Registration.objects.filter(pk=registration.pk).update(seminar=started)
+    registration.refresh_from_db()
+    with pytest.raises(ValidationError) as error:
+        services.cancel_registration(registration)
+    assert error.value.code == "too_late"
+    staff = django_user_model.objects.create_user("office", is_staff=True)
+    assert services.cancel_registration(registration, by=staff).status == CANCELLED
+
+
 def test_cancelling_twice_is_harmless():
     registration = register(make_seminar())
     services.cancel_registration(registration)
