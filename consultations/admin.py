@@ -14,6 +14,7 @@ from harassment_portal.admin import (
     ReadOnlyTabularInline,
     ServiceAction,
     ServiceActionsMixin,
+    search_by_address,
     service_call,
 )
 from harassment_portal.references import normalize_reference
@@ -170,7 +171,7 @@ class ConsultationAdmin(ServiceActionsMixin, HistoryAdmin):
     ]
     list_filter = ["status", DueFilter, AssignmentFilter, "requester_type", "topic"]
     list_select_related = ["assigned_to"]
-    search_fields = ["=reference", "=email"]
+    search_fields = ["=reference"]
     search_help_text = _("A reference (C-...) or an email address, exactly.")
     ordering = ["reply_due_on", "received_at"]
     date_hierarchy = "received_at"
@@ -193,6 +194,7 @@ class ConsultationAdmin(ServiceActionsMixin, HistoryAdmin):
                     "reply_due_on",
                     "first_response_at",
                     "closed_at",
+                    "anonymised_at",
                     "language",
                 ]
             },
@@ -239,6 +241,8 @@ class ConsultationAdmin(ServiceActionsMixin, HistoryAdmin):
         return False
 
     def get_search_results(self, request, queryset, search_term):
+        if "@" in search_term:
+            return search_by_address(queryset, "email_index", search_term), False
         if search_term.strip().upper().startswith("C-"):
             search_term = normalize_reference(search_term)
         return super().get_search_results(request, queryset, search_term.strip())

@@ -11,6 +11,12 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from harassment_portal.choices import Industry
+from harassment_portal.fields import (
+    BlindIndexed,
+    EncryptedCharField,
+    EncryptedEmailField,
+    EncryptedTextField,
+)
 from harassment_portal.models import StatusEvent
 
 
@@ -122,7 +128,9 @@ class ConsultationQuerySet(models.QuerySet):
         return self.filter(assigned_to__isnull=True).exclude(status=Status.CLOSED)
 
 
-class Consultation(models.Model):
+class Consultation(BlindIndexed, models.Model):
+    blind_indexed = ("email",)
+
     reference = models.CharField(_("reference"), max_length=12, unique=True, editable=False)
     # The key of the form that produced this row: a repeated submit finds it instead of
     # creating a second consultation.
@@ -135,9 +143,12 @@ class Consultation(models.Model):
 
     requester_type = models.CharField(_("I am a"), max_length=20, choices=RequesterType.choices)
     eligibility_confirmed = models.BooleanField(_("eligibility confirmed"), default=False)
-    name = models.CharField(_("name"), max_length=100, blank=True)
-    email = models.EmailField(_("email address"), db_index=True)
-    phone = models.CharField(_("phone number"), max_length=20, blank=True)
+    # The person's own words and contact details are encrypted at rest (``fields``); the
+    # address is found again through ``email_index``.
+    name = EncryptedCharField(_("name"), max_length=100, blank=True)
+    email = EncryptedEmailField(_("email address"))
+    email_index = models.CharField(max_length=64, db_index=True, editable=False, default="")
+    phone = EncryptedCharField(_("phone number"), max_length=20, blank=True)
     preferred_contact = models.CharField(
         _("preferred contact"),
         max_length=10,
@@ -147,16 +158,16 @@ class Consultation(models.Model):
     call_window = models.CharField(
         _("when we may call"), max_length=10, choices=CallWindow.choices, blank=True
     )
-    organisation = models.CharField(_("organisation"), max_length=200, blank=True)
+    organisation = EncryptedCharField(_("organisation"), max_length=200, blank=True)
     industry = models.CharField(_("industry"), max_length=30, choices=Industry.choices, blank=True)
-    job_role = models.CharField(_("job or role"), max_length=100, blank=True)
+    job_role = EncryptedCharField(_("job or role"), max_length=100, blank=True)
     topic = models.CharField(_("topic"), max_length=30, choices=Topic.choices)
     conduct_types = models.JSONField(_("kinds of conduct"), default=list, blank=True)
     channel = models.CharField(
         _("how it happened"), max_length=20, choices=Channel.choices, blank=True
     )
-    details = models.TextField(_("what happened and what you would like to ask"))
-    tried_so_far = models.TextField(_("what has been tried so far"), blank=True)
+    details = EncryptedTextField(_("what happened and what you would like to ask"))
+    tried_so_far = EncryptedTextField(_("what has been tried so far"), blank=True)
     consented_at = models.DateTimeField(_("privacy notice accepted"))
 
     status = models.CharField(
@@ -172,8 +183,9 @@ class Consultation(models.Model):
     )
     first_response_at = models.DateTimeField(_("first response"), null=True, blank=True)
     closed_at = models.DateTimeField(_("closed"), null=True, blank=True)
-    referral = models.TextField(_("referral"), blank=True)
+    referral = EncryptedTextField(_("referral"), blank=True)
     updated_at = models.DateTimeField(_("updated"), auto_now=True)
+    anonymised_at = models.DateTimeField(_("personal data removed"), null=True, blank=True)
 
     objects = ConsultationQuerySet.as_manager()
     history = HistoricalRecords()
@@ -247,7 +259,7 @@ class ConsultationNote(ConsultationRecord):
     consultation = models.ForeignKey(
         Consultation, on_delete=models.CASCADE, related_name="notes", verbose_name=_("consultation")
     )
-    text = models.TextField(_("note"))
+    text = EncryptedTextField(_("note"))
 
     class Meta(ConsultationRecord.Meta):
         verbose_name = _("internal note")
@@ -263,7 +275,7 @@ class ConsultationReply(ConsultationRecord):
         related_name="replies",
         verbose_name=_("consultation"),
     )
-    body = models.TextField(_("reply"))
+    body = EncryptedTextField(_("reply"))
 
     class Meta(ConsultationRecord.Meta):
         verbose_name = _("reply")
@@ -277,7 +289,7 @@ class ConsultationCall(ConsultationRecord):
         Consultation, on_delete=models.CASCADE, related_name="calls", verbose_name=_("consultation")
     )
     reached = models.BooleanField(_("reached the person"))
-    summary = models.TextField(_("summary"))
+    summary = EncryptedTextField(_("summary"))
 
     class Meta(ConsultationRecord.Meta):
         verbose_name = _("phone call")

@@ -7,6 +7,7 @@ from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET
 
 from harassment_portal.flows import FlowCheckView, FlowFormView
+from harassment_portal.page_cache import cached_page
 
 from . import services
 from .forms import ConsultationForm
@@ -21,6 +22,7 @@ class ConsultationFlow:
 
 
 @require_GET
+@cached_page("consultations-overview")
 def overview(request):
     return render(request, "consultations/overview.html")
 

@@ -172,12 +172,18 @@ class DeadlineFilter(admin.SimpleListFilter):
     parameter_name = "deadline"
 
     def lookups(self, request, model_admin):
-        return [("overdue", _("Overdue")), ("week", _("Due this week"))]
+        return [
+            ("overdue", _("Overdue")),
+            ("today", _("Due today")),
+            ("week", _("Due this week")),
+        ]
 
     def queryset(self, request, queryset):
         today = timezone.localdate()
         if self.value() == "overdue":
             return queryset.overdue(on=today)
+        if self.value() == "today":
+            return queryset.due_between(today, today)
         if self.value() == "week":
             return queryset.due_between(today, today + dt.timedelta(days=7))
         return queryset

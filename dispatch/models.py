@@ -169,6 +169,7 @@ class DispatchApplication(models.Model):
     visit_place = models.CharField(_("place of the visits"), max_length=300, blank=True)
     visits_wanted = models.PositiveSmallIntegerField(_("number of visits wanted"))
     consented_at = models.DateTimeField(_("declarations and consent given"))
+    anonymised_at = models.DateTimeField(_("personal data removed"), null=True, blank=True)
 
     objects = ApplicationQuerySet.as_manager()
     history = HistoricalRecords()

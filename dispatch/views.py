@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+import datetime as dt
+
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_GET
 
 from harassment_portal import business_days
 from harassment_portal.flows import FlowCheckView, FlowFormView
+from harassment_portal.page_cache import cached_page
 
 from . import services
 from .forms import ApplicationForm
@@ -21,15 +24,22 @@ class ApplicationFlow:
     url_namespace = "dispatch"
 
 
-@require_GET
-def overview(request):
+def _deadlines() -> tuple[dt.date, dt.date]:
+    """The business day a form sent now counts from, and the contact deadline that follows."""
     received = business_days.received_on(timezone.now())
+    return received, business_days.add_business_days(received, CONTACT_WITHIN)
+
+
+@require_GET
+@cached_page("dispatch-overview", vary_on=lambda: ":".join(map(str, _deadlines())))
+def overview(request):
+    received, contact_by = _deadlines()
     return render(
         request,
         "dispatch/overview.html",
         {
             "received_on": received,
-            "contact_by": business_days.add_business_days(received, CONTACT_WITHIN),
+            "contact_by": contact_by,
             "contact_within": CONTACT_WITHIN,
             "decide_within": DECIDE_WITHIN,
         },

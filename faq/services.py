@@ -11,6 +11,8 @@ from django.core.cache import cache
 from django.db import transaction
 from django.db.models import Prefetch
 
+from harassment_portal import page_cache
+
 from .models import FaqCategory, FaqEntry
 
 SEED_FILE = Path(__file__).resolve().parent / "seed" / "faq.json"
@@ -23,6 +25,7 @@ def _cache_key(language: str) -> str:
 
 def forget_cached_sections() -> None:
     cache.delete_many([_cache_key(code) for code, _name in settings.LANGUAGES])
+    page_cache.forget("faq")
 
 
 def published_sections(language: str) -> list[dict]:

@@ -2,10 +2,13 @@ from django.shortcuts import render
 from django.utils.translation import get_language
 from django.views.decorators.http import require_GET
 
+from harassment_portal.page_cache import cached_page
+
 from . import services
 
 
 @require_GET
+@cached_page("faq")
 def faq_list(request):
     query = request.GET.get("q", "").strip()[: services.MAX_QUERY_LENGTH]
     sections = services.published_sections(get_language())

@@ -12,8 +12,13 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 from simple_history.admin import SimpleHistoryAdmin
 
-from . import business_days, mail
+from . import business_days, encryption, mail
 from .models import OfficeClosure, OutboxEmail
+
+
+def search_by_address(queryset, index_field: str, address: str):
+    """The rows whose encrypted address is ``address``, found through its blind index."""
+    return queryset.filter(**{f"{index_field}__in": encryption.blind_indexes(address)})
 
 
 def mask_email(address: str) -> str:
@@ -42,6 +47,35 @@ class OfficeClosureAdmin(admin.ModelAdmin):
             self.message_user(request, _("That day is a national holiday already."), messages.INFO)
 
 
+def outbox_visible_to(user, queryset=None):
+    """Superusers see every email; other staff only emails about records they may see."""
+    queryset = OutboxEmail.objects.all() if queryset is None else queryset
+    if user.is_superuser:
+        return queryset
+    used = queryset.exclude(content_type=None).values_list("content_type", flat=True)
+    visible = [
+        content_type.pk
+        for content_type in ContentType.objects.filter(pk__in=used.distinct())
+        if user.has_perm(f"{content_type.app_label}.view_{content_type.model}")
+    ]
+    return queryset.filter(content_type__in=visible)
+
+
+class DeliveryFilter(admin.SimpleListFilter):
+    """Pending emails that failed at least once (``status`` lists those given up)."""
+
+    title = _("delivery")
+    parameter_name = "delivery"
+
+    def lookups(self, request, model_admin):
+        return [("retrying", _("Failed, being retried"))]
+
+    def queryset(self, request, queryset):
+        if self.value() == "retrying":
+            return queryset.pending().filter(attempts__gt=0)
+        return queryset
+
+
 @admin.register(OutboxEmail)
 class OutboxEmailAdmin(admin.ModelAdmin):
     list_display = [
@@ -54,30 +88,26 @@ class OutboxEmailAdmin(admin.ModelAdmin):
         "attempts",
         "sent_at",
     ]
-    list_filter = ["status", "template", "language"]
-    search_fields = ["=id", "=to_email", "=message_id"]
+    list_filter = ["status", DeliveryFilter, "template", "language"]
+    search_fields = ["=id", "=message_id"]
+    search_help_text = _("An email address, an outbox number or a Message-ID, exactly.")
     date_hierarchy = "created_at"
     ordering = ["-created_at"]
     actions = ["retry_selected", "resend_selected"]
-    readonly_fields = [f.name for f in OutboxEmail._meta.fields] + ["about"]
+    readonly_fields = [f.name for f in OutboxEmail._meta.fields if f.editable] + ["about"]
     exclude = ["body_html", "attachments"]
 
     @admin.display(description=_("recipient"))
     def recipient(self, obj: OutboxEmail) -> str:
         return mask_email(obj.to_email)
 
+    def get_search_results(self, request, queryset, search_term):
+        if "@" in search_term:
+            return search_by_address(queryset, "to_email_index", search_term), False
+        return super().get_search_results(request, queryset, search_term)
+
     def get_queryset(self, request):
-        """Superusers see every email; other staff only emails about records they may see."""
-        queryset = super().get_queryset(request)
-        if request.user.is_superuser:
-            return queryset
-        used = queryset.exclude(content_type=None).values_list("content_type", flat=True)
-        visible = [
-            content_type.pk
-            for content_type in ContentType.objects.filter(pk__in=used.distinct())
-            if request.user.has_perm(f"{content_type.app_label}.view_{content_type.model}")
-        ]
-        return queryset.filter(content_type__in=visible)
+        return outbox_visible_to(request.user, super().get_queryset(request))
 
     def has_add_permission(self, request):
         return False

@@ -13,6 +13,8 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from .fields import BlindIndexed, EncryptedEmailField, EncryptedTextField
+
 CLOSURES_CACHE_KEY = "office-closures:v1"
 
 
@@ -34,7 +36,7 @@ class StatusEvent(models.Model):
     action = models.CharField(_("action"), max_length=30)
     from_status = models.CharField(_("from"), max_length=30, blank=True)
     to_status = models.CharField(_("to"), max_length=30, blank=True)
-    note = models.TextField(_("note"), blank=True)
+    note = EncryptedTextField(_("note"), blank=True)
 
     class Meta:
         abstract = True
@@ -82,7 +84,7 @@ class OutboxEmailQuerySet(models.QuerySet):
         )
 
 
-class OutboxEmail(models.Model):
+class OutboxEmail(BlindIndexed, models.Model):
     """One email, rendered and stored with the business change that caused it, then sent.
 
     ``next_attempt_at`` is when the sweeper may queue the row again: shortly after creation
@@ -98,12 +100,14 @@ class OutboxEmail(models.Model):
     status = models.CharField(
         _("status"), max_length=10, choices=Status.choices, default=Status.PENDING
     )
-    to_email = models.EmailField(_("recipient"))
+    # The address and the bodies are encrypted at rest: a reply quotes the consultation.
+    to_email = EncryptedEmailField(_("recipient"))
+    to_email_index = models.CharField(max_length=64, db_index=True, editable=False, default="")
     language = models.CharField(_("language"), max_length=5)
     template = models.CharField(_("template"), max_length=200)
     subject = models.CharField(_("subject"), max_length=300)
-    body_text = models.TextField(_("text body"))
-    body_html = models.TextField(_("HTML body"), blank=True)
+    body_text = EncryptedTextField(_("text body"))
+    body_html = EncryptedTextField(_("HTML body"), blank=True)
     # Text attachments such as a calendar file: [{"filename", "content", "mimetype"}].
     attachments = models.JSONField(_("attachments"), default=list, blank=True)
     message_id = models.CharField(_("Message-ID"), max_length=200, unique=True)
@@ -119,6 +123,7 @@ class OutboxEmail(models.Model):
     about = GenericForeignKey("content_type", "object_id")
 
     objects = OutboxEmailQuerySet.as_manager()
+    blind_indexed = ("to_email",)
 
     class Meta:
         verbose_name = _("outbox email")

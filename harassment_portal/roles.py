@@ -46,7 +46,8 @@ ROLES: dict[str, dict[str, list[str]]] = {
         app: ["view_*"]
         for app in ("consultations", "seminars", "dispatch", "faq", "harassment_portal")
     },
-    # Everything in the portal, plus staff accounts and login lockouts.
+    # Everything in the portal, plus staff accounts, login lockouts and the staff's
+    # authenticator devices (whose secrets nobody else may see).
     "Administrators": {
         app: ["*"]
         for app in (
@@ -57,6 +58,7 @@ ROLES: dict[str, dict[str, list[str]]] = {
             "harassment_portal",
             "auth",
             "axes",
+            "otp_totp",
         )
     },
 }

@@ -13,3 +13,10 @@ def send_email(outbox_id: int) -> str:
 @shared_task(name="harassment_portal.tasks.requeue_due_emails")
 def requeue_due_emails() -> int:
     return mail.requeue_due()
+
+
+@shared_task(name="harassment_portal.tasks.apply_retention")
+def apply_retention() -> dict[str, int]:
+    from . import retention
+
+    return retention.anonymise_due()

@@ -13,9 +13,11 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
 from .models import OutboxEmail
+from .page_cache import cached_page
 
 
 @require_GET
+@cached_page("home")
 def home(request):
     return render(request, "home.html")
 

@@ -8,11 +8,11 @@ from django.contrib import admin, messages
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Count, Q
-from django.http import HttpResponse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from harassment_portal.admin import HistoryAdmin, OutboxEmailInline, mask_email
+from harassment_portal.csv_export import csv_response, safe_cell
 
 from . import services
 from .models import Registration, RegistrationStatus, Seminar, SeminarStatus
@@ -20,6 +20,19 @@ from .models import Registration, RegistrationStatus, Seminar, SeminarStatus
 
 def _count(status):
     return Count("registrations", filter=Q(registrations__status__in=status))
+
+
+class WeekFilter(admin.SimpleListFilter):
+    title = _("date")
+    parameter_name = "when"
+
+    def lookups(self, request, model_admin):
+        return [("this_week", _("This week"))]
+
+    def queryset(self, request, queryset):
+        if self.value() == "this_week":
+            return queryset.in_week_of(timezone.localdate())
+        return queryset
 
 
 @admin.register(Seminar)
@@ -35,7 +48,7 @@ class SeminarAdmin(admin.ModelAdmin):
         "cancelled",
         "status_display",
     ]
-    list_filter = ["fiscal_year", "level", "published"]
+    list_filter = [WeekFilter, "fiscal_year", "level", "published"]
     search_fields = ["title_ja", "title_en"]
     ordering = ["starts_at"]
     readonly_fields = ["archive_published_at"]
@@ -138,7 +151,8 @@ class RegistrationAdmin(HistoryAdmin):
     inlines = [OutboxEmailInline]
 
     def get_readonly_fields(self, request, obj=None):
-        return [f.name for f in Registration._meta.fields if f.name != "id"]
+        # Not the token: it is the secret in the person's own link.
+        return [f.name for f in Registration._meta.fields if f.name not in {"id", "token"}]
 
     def has_add_permission(self, request):
         return False
@@ -200,19 +214,19 @@ class RegistrationAdmin(HistoryAdmin):
     @admin.action(description=_("Export for Zoom's registrant import (CSV)"), permissions=["view"])
     def export_zoom_csv(self, request, queryset):
         """Zoom Webinar "Import registrants" takes Email, First Name, Last Name."""
-        response = _csv_response("zoom-registrants")
+        response = csv_response("zoom-registrants")
         writer = csv.writer(response)
         writer.writerow(["Email", "First Name", "Last Name"])
         for r in queryset.filter(status=RegistrationStatus.CONFIRMED).order_by("registered_at"):
             family, _sep, given = r.name.partition(" ")
             writer.writerow(
-                [_cell(r.email), _cell(given or family), _cell(family if given else "")]
+                [safe_cell(r.email), safe_cell(given or family), safe_cell(family if given else "")]
             )
         return response
 
     @admin.action(description=_("Export everything for the office (CSV)"), permissions=["view"])
     def export_full_csv(self, request, queryset):
-        response = _csv_response("registrations")
+        response = csv_response("registrations")
         fields = ["reference", "status", "registered_at", *services.SUBMITTED_FIELDS, "language"]
         writer = csv.writer(response)
         writer.writerow(["seminar", *fields])
@@ -223,22 +237,5 @@ class RegistrationAdmin(HistoryAdmin):
                 else getattr(r, f)
                 for f in fields
             ]
-            writer.writerow([f"{r.seminar.fiscal_year}-{r.seminar.number}", *map(_cell, row)])
+            writer.writerow([f"{r.seminar.fiscal_year}-{r.seminar.number}", *map(safe_cell, row)])
         return response
-
-
-FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
-
-
-def _cell(value) -> str:
-    """A CSV cell that a spreadsheet will not run as a formula (public input goes here)."""
-    text = "" if value is None else str(value)
-    return "'" + text if text.startswith(FORMULA_START) else text
-
-
-def _csv_response(name: str) -> HttpResponse:
-    # UTF-8 with BOM: Excel on Japanese Windows opens it without garbling.
-    response = HttpResponse(content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = f'attachment; filename="{name}.csv"'
-    response.write("\ufeff")
-    return response

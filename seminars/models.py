@@ -33,6 +33,13 @@ class SeminarStatus(models.TextChoices):
     ARCHIVED = "archived", _("Archive video available")
 
 
+class SeminarQuerySet(models.QuerySet):
+    def in_week_of(self, day: dt.date) -> SeminarQuerySet:
+        """Sessions starting in the Monday-to-Sunday week (Tokyo dates) that holds ``day``."""
+        monday = day - dt.timedelta(days=day.weekday())
+        return self.filter(starts_at__date__range=(monday, monday + dt.timedelta(days=6)))
+
+
 class Seminar(models.Model):
     number = models.PositiveSmallIntegerField(_("session number"))
     fiscal_year = models.PositiveSmallIntegerField(_("fiscal year"))
@@ -54,6 +61,8 @@ class Seminar(models.Model):
     archive_url = models.URLField(_("archive video link"), blank=True)
     archive_published_at = models.DateTimeField(_("archive published"), null=True, blank=True)
     published = models.BooleanField(_("published"), default=False)
+
+    objects = SeminarQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("seminar session")
@@ -189,6 +198,7 @@ class Registration(models.Model):
     )
     question = models.TextField(_("question for the speaker"), blank=True)
     consented_at = models.DateTimeField(_("privacy notice and no-recording rule accepted"))
+    anonymised_at = models.DateTimeField(_("personal data removed"), null=True, blank=True)
 
     objects = RegistrationQuerySet.as_manager()
     history = HistoricalRecords()

@@ -12,10 +12,12 @@ from django.views import View
 from django.views.decorators.http import require_GET, require_POST
 
 from harassment_portal import ratelimit
+from harassment_portal.page_cache import cached_page
 
 from . import links, services
 from .forms import MyRegistrationsForm, RegistrationForm
 from .models import SEAT_STATUSES, Seminar, SeminarStatus
+from .signals import SEMINAR_LIST
 
 FEW_SEATS = 20
 JUST_REGISTERED = "seminar_registration"
@@ -41,6 +43,7 @@ def _describe(seminar: Seminar) -> dict:
 
 
 @require_GET
+@cached_page(SEMINAR_LIST, timeout=60)  # statuses follow the clock: a minute at most
 def seminar_list(request):
     seminars = _with_seats(Seminar.objects.filter(published=True)).order_by("starts_at")
     now = timezone.now()

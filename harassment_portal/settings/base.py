@@ -23,11 +23,15 @@ environ.Env.read_env(BASE_DIR / ".env", overwrite=False)
 # --- Core ---------------------------------------------------------------------------------------
 DEBUG = env.bool("DJANGO_DEBUG", default=False)
 SECRET_KEY = env("DJANGO_SECRET_KEY", default="")
+# Encryption at rest of personal data, newest key first (see harassment_portal/encryption.py).
+PORTAL_ENCRYPTION_KEYS = env.list("PORTAL_ENCRYPTION_KEYS", default=[])
+PORTAL_SEARCH_KEYS = env.list("PORTAL_SEARCH_KEYS", default=[])
 ALLOWED_HOSTS = env.list("DJANGO_ALLOWED_HOSTS", default=["127.0.0.1", "localhost"])
 SITE_URL = env("SITE_URL", default="http://127.0.0.1:8000").rstrip("/")
 
 INSTALLED_APPS = [
-    "django.contrib.admin",
+    # The admin with the portal's own site (two-factor login for staff): admin_site.py.
+    "harassment_portal.apps.PortalAdminConfig",
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",
@@ -37,6 +41,8 @@ INSTALLED_APPS = [
     "crispy_forms",
     "crispy_bootstrap5",
     "axes",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
     "simple_history",
     "harassment_portal",
     "faq",
@@ -54,6 +60,7 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django_otp.middleware.OTPMiddleware",  # request.user.is_verified(): the second factor
     "django.contrib.messages.middleware.MessageMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
@@ -153,6 +160,11 @@ CELERY_BEAT_SCHEDULE = {
         "task": "dispatch.tasks.send_deadline_alerts",
         "schedule": crontab(hour=8, minute=40),
     },
+    # Nightly at 3:15: anonymise the personal data whose retention period has passed.
+    "apply-retention": {
+        "task": "harassment_portal.tasks.apply_retention",
+        "schedule": crontab(hour=3, minute=15),
+    },
 }
 
 # --- Email --------------------------------------------------------------------------------------
@@ -178,6 +190,11 @@ OFFICE_PHONE = env("OFFICE_PHONE", default="0120-182-276")
 # The office's own target for replying to a consultation form, in business days after receipt
 # (the public is told "the next business day or later").
 CONSULTATION_REPLY_TARGET_DAYS = env.int("CONSULTATION_REPLY_TARGET_DAYS", default=3)
+# Retention, in days: then the personal data is anonymised (harassment_portal/retention.py) -
+# after a consultation is closed, after the seminar session, after an application is finished.
+RETENTION_CONSULTATION_DAYS = env.int("RETENTION_CONSULTATION_DAYS", default=3 * 365)
+RETENTION_REGISTRATION_DAYS = env.int("RETENTION_REGISTRATION_DAYS", default=365)
+RETENTION_DISPATCH_DAYS = env.int("RETENTION_DISPATCH_DAYS", default=3 * 365)
 # Anti-spam: a form sent faster than this after it was shown is treated as a bot.
 FORM_MIN_FILL_SECONDS = env.int("FORM_MIN_FILL_SECONDS", default=3)
 # Consultations accepted per client address per hour.
@@ -216,6 +233,18 @@ AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
 AXES_CLIENT_IP_CALLABLE = "harassment_portal.ratelimit.client_address"
 AXES_LOCKOUT_TEMPLATE = "admin/locked_out.html"
+# The codes typed at a failed login are not kept in the failure records.
+AXES_SENSITIVE_PARAMETERS = ["username", "ip_address", "otp_token"]
+
+# Two-factor login for staff (django-otp, TOTP authenticator apps): with this on, the admin asks
+# for a six-digit code after the password and lets in only staff verified by their device.
+# Administrators enrol staff in the admin or with ``manage.py enrol_totp <username>``. On by
+# default in production; off here so that ``make run`` needs no authenticator app.
+PORTAL_STAFF_2FA_REQUIRED = env.bool("PORTAL_STAFF_2FA_REQUIRED", default=False)
+OTP_TOTP_ISSUER = "Customer harassment portal"  # the name shown in the authenticator app
+# A wrong code blocks the device for 1, 2, 4, 8 ... seconds (django-otp), and counts as a failed
+# login for the lockout above.
+OTP_TOTP_THROTTLE_FACTOR = 1
 
 # --- Internationalisation ------------------------------------------------------------------------
 LANGUAGE_CODE = "ja"

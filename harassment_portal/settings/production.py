@@ -9,6 +9,11 @@ DEBUG = env.bool("DJANGO_DEBUG", default=False)
 SECRET_KEY = env("DJANGO_SECRET_KEY", default="")
 if not SECRET_KEY:
     raise ImproperlyConfigured("Set DJANGO_SECRET_KEY: production refuses to start without it.")
+if not (PORTAL_ENCRYPTION_KEYS and PORTAL_SEARCH_KEYS):  # noqa: F405
+    raise ImproperlyConfigured(
+        "Set PORTAL_ENCRYPTION_KEYS and PORTAL_SEARCH_KEYS: production refuses to store "
+        "personal data unencrypted."
+    )
 
 # TLS terminates at the proxy in front of the app, which sets X-Forwarded-Proto.
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
@@ -21,6 +26,9 @@ SESSION_COOKIE_SECURE = True
 CSRF_COOKIE_SECURE = True
 LANGUAGE_COOKIE_SECURE = True
 CSRF_TRUSTED_ORIGINS = env.list("DJANGO_CSRF_TRUSTED_ORIGINS", default=[])
+
+# Every staff login needs the six-digit code from the person's authenticator app.
+PORTAL_STAFF_2FA_REQUIRED = env.bool("PORTAL_STAFF_2FA_REQUIRED", default=True)
 
 TEMPLATES[0]["APP_DIRS"] = False  # noqa: F405
 TEMPLATES[0]["OPTIONS"]["loaders"] = [  # noqa: F405

@@ -10,7 +10,13 @@ from .base import env
 DEBUG = False
 SECRET_KEY = "test-only-secret-key-0123456789abcdefghijklmnopqrstuvwxyz"  # noqa: S105
 ALLOWED_HOSTS = ["testserver", "127.0.0.1", "localhost"]
+PORTAL_ENCRYPTION_KEYS = env.list(
+    "PORTAL_ENCRYPTION_KEYS", default=["dGVzdC1vbmx5LWVuY3J5cHRpb24ta2V5LTAxMjM0NTY="]
+)
+PORTAL_SEARCH_KEYS = env.list("PORTAL_SEARCH_KEYS", default=["test-only-search-key"])
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+# Off whatever the environment says; the two-factor tests turn it on with override_settings.
+PORTAL_STAFF_2FA_REQUIRED = False
 CELERY_TASK_ALWAYS_EAGER = env.bool("CELERY_TASK_ALWAYS_EAGER", default=True)
 EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
 STORAGES = {

@@ -109,6 +109,9 @@ class Worker:
         env.update(
             DJANGO_SETTINGS_MODULE="harassment_portal.settings.production",
             DJANGO_SECRET_KEY="integration-test-secret-key-0123456789abcdefghijklmnopqrstuv",
+            # The worker must read what the tests' process encrypted.
+            PORTAL_ENCRYPTION_KEYS=",".join(settings.PORTAL_ENCRYPTION_KEYS),
+            PORTAL_SEARCH_KEYS=",".join(settings.PORTAL_SEARCH_KEYS),
             DATABASE_URL=database_url,
             DATABASE_CONN_MAX_AGE="0",
             REDIS_URL=broker_url,

@@ -1,0 +1,47 @@
+"""Finished applications lose their contact persons' data after ``RETENTION_DISPATCH_DAYS``.
+
+The organisation itself (name, address, industry) is not personal data and stays, so the visits
+used per organisation can still be counted.
+"""
+
+from django.db.models import Exists, OuterRef
+
+from harassment_portal.retention import RetentionRule
+
+from .models import DispatchApplication, DispatchEvent, Status
+
+FINISHED = (Status.COMPLETED, Status.REJECTED, Status.WITHDRAWN)
+
+
+def finished_before(cutoff):
+    """Finished, and nothing has happened to it since ``cutoff``."""
+    since = DispatchEvent.objects.filter(application=OuterRef("pk"), at__gte=cutoff)
+    return DispatchApplication.objects.filter(status__in=FINISHED, submitted_at__lt=cutoff).exclude(
+        Exists(since)
+    )
+
+
+RULE = RetentionRule(
+    label="dispatch applications",
+    days_setting="RETENTION_DISPATCH_DAYS",
+    due=finished_before,
+    blank=dict.fromkeys(
+        (
+            "representative_name",
+            "representative_title",
+            "contact_department",
+            "contact_name",
+            "contact_phone",
+            "contact_email",
+            "current_measures",
+            "support_details",
+            "preferred_periods",
+            "decision_reason",
+        ),
+        "",
+    ),
+    related=(
+        ("events", ("note",)),
+        ("visits", ("report", "expert_change_reason")),
+    ),
+)

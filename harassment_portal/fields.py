@@ -1,0 +1,136 @@
+"""Model fields whose values are encrypted in the database (see ``encryption``).
+
+Python code, forms and the admin see plain strings; the column holds a Fernet token. The empty
+string is stored as it is, so "not given" stays visible without a key. Such a column can be
+neither filtered nor ordered by: search through a blind index instead.
+"""
+
+from __future__ import annotations
+
+from django import forms
+from django.core.exceptions import FieldError
+from django.db import migrations, models
+from django.db.models.lookups import Exact
+
+from . import encryption
+
+
+class EncryptedExact(Exact):
+    """Only ``= ""`` can be compared: every encryption of one value differs."""
+
+    def get_prep_lookup(self):
+        if self.rhs not in ("", None):
+            raise FieldError(
+                f"{self.lhs.target.name} is encrypted: search through its blind index."
+            )
+        return super().get_prep_lookup()
+
+
+class EncryptedTextMixin:
+    def get_internal_type(self) -> str:
+        return "TextField"
+
+    def get_lookup(self, lookup_name):
+        if lookup_name == "exact":
+            return EncryptedExact
+        if lookup_name == "isnull":
+            return super().get_lookup(lookup_name)
+        raise FieldError(f"{self.name} is encrypted: it cannot be filtered with {lookup_name}.")
+
+    def get_prep_value(self, value):
+        value = super().get_prep_value(value)
+        if value is None or value == "":
+            return value
+        return encryption.encrypt(str(value))
+
+    def from_db_value(self, value, expression, connection):
+        if value is None or value == "":
+            return value
+        # A row written before its column was encrypted is read as it is, until the data
+        # migration or ``rotate_encryption_keys`` encrypts it.
+        return encryption.decrypt(value) if encryption.is_encrypted(value) else value
+
+
+class EncryptedTextField(EncryptedTextMixin, models.TextField):
+    pass
+
+
+class EncryptedCharField(EncryptedTextMixin, models.CharField):
+    """A one-line value (a name, a phone number) stored as text: tokens outgrow ``max_length``.
+
+    ``max_length`` still limits what is typed, through the model and form validation.
+    """
+
+    def formfield(self, **kwargs):
+        kwargs.setdefault("widget", forms.TextInput)
+        return super().formfield(**kwargs)
+
+
+class EncryptedEmailField(EncryptedCharField):
+    default_validators = models.EmailField.default_validators
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("max_length", 254)
+        super().__init__(*args, **kwargs)
+
+    def formfield(self, **kwargs):
+        return super().formfield(**{"form_class": forms.EmailField, **kwargs})
+
+
+class BlindIndexed:
+    """A model mixin: each ``<name>_index`` column holds the blind index of encrypted ``<name>``.
+
+    A subclass lists the names in ``blind_indexed``; ``reencrypt`` follows the same convention.
+    """
+
+    blind_indexed: tuple[str, ...] = ()
+
+    def save(self, *args, **kwargs):
+        update_fields = kwargs.get("update_fields")
+        for name in self.blind_indexed:
+            setattr(self, f"{name}_index", encryption.blind_index(getattr(self, name)))
+            if update_fields is not None and name in update_fields:
+                update_fields = {*update_fields, f"{name}_index"}
+        if update_fields is not None:
+            kwargs["update_fields"] = update_fields
+        super().save(*args, **kwargs)
+
+
+def encrypted_fields(model) -> list[str]:
+    return [f.name for f in model._meta.concrete_fields if isinstance(f, EncryptedTextMixin)]
+
+
+def reencrypt(model, *, batch_size: int = 500) -> int:
+    """Write every row's encrypted values again with the newest key; return the row count.
+
+    Rows written before a column was encrypted get encrypted; a blind index ``<field>_index``
+    is recomputed with the newest search key. Used by the migrations that encrypt a column and
+    by ``manage.py rotate_encryption_keys``.
+    """
+    names = encrypted_fields(model)
+    field_names = {f.name for f in model._meta.concrete_fields}
+    indexes = {name: f"{name}_index" for name in names if f"{name}_index" in field_names}
+    if not names:
+        return 0
+    batch, count = [], 0
+    for row in model._default_manager.order_by("pk").iterator(chunk_size=batch_size):
+        for name, index in indexes.items():
+            setattr(row, index, encryption.blind_index(getattr(row, name)))
+        batch.append(row)
+        if len(batch) == batch_size:
+            model._default_manager.bulk_update(batch, [*names, *indexes.values()])
+            count, batch = count + len(batch), []
+    if batch:
+        model._default_manager.bulk_update(batch, [*names, *indexes.values()])
+        count += len(batch)
+    return count
+
+
+def reencrypt_step(app_label: str, *model_names: str):
+    """A ``RunPython`` operation that encrypts the existing rows of the named models."""
+
+    def run(apps, schema_editor):
+        for name in model_names:
+            reencrypt(apps.get_model(app_label, name))
+
+    return migrations.RunPython(run, migrations.RunPython.noop)

@@ -1,0 +1,77 @@
+"""Whole public pages (home, overviews, FAQ, seminar list) cached for visitors without a session.
+
+Rendering a page costs several times what serving it from the cache does, and almost every
+visitor of these pages arrives without a session. A visitor with a session (a draft in a form,
+a message to show) always gets a freshly rendered page, as does a search (any query string).
+The middleware still runs on a cached page, so the security headers are the same.
+
+Pages that show data are dropped from the cache when it changes (``forget``, called by the
+signal handlers of the apps); every page also expires after ``timeout`` seconds, which bounds
+how long a deploy or the clock (a session's registration closing) takes to show.
+"""
+
+from __future__ import annotations
+
+import functools
+from collections.abc import Callable
+
+from django.conf import settings
+from django.core.cache import cache
+from django.http import HttpRequest, HttpResponse
+from django.utils.cache import patch_vary_headers
+from django.utils.translation import get_language
+
+KEY_PREFIX = "page:v1"
+
+
+def _key(name: str, language: str, extra: str = "") -> str:
+    return f"{KEY_PREFIX}:{name}:{language}:{extra}"
+
+
+def _cacheable(request: HttpRequest) -> bool:
+    return (
+        request.method in ("GET", "HEAD")
+        and not request.GET
+        and settings.SESSION_COOKIE_NAME not in request.COOKIES
+        and "messages" not in request.COOKIES
+    )
+
+
+def cached_page(
+    name: str, *, timeout: int = 5 * 60, vary_on: Callable[[], str] | None = None
+) -> Callable:
+    """Cache the view's page per language under ``name`` (``forget(name)`` drops it).
+
+    ``vary_on`` returns a string the page depends on besides the language (e.g. a date).
+    """
+
+    def decorate(view):
+        @functools.wraps(view)
+        def wrapper(request, *args, **kwargs):
+            if not _cacheable(request):
+                return view(request, *args, **kwargs)
+            key = _key(name, get_language(), vary_on() if vary_on else "")
+            cached = cache.get(key)
+            if cached is not None:
+                response = HttpResponse(cached["content"], content_type=cached["content_type"])
+                patch_vary_headers(response, ("Cookie",))
+                return response
+            response = view(request, *args, **kwargs)
+            if response.status_code == 200 and not response.streaming and not response.cookies:
+                if hasattr(response, "render"):
+                    response.render()
+                cache.set(
+                    key,
+                    {"content": response.content, "content_type": response["Content-Type"]},
+                    timeout,
+                )
+            return response
+
+        return wrapper
+
+    return decorate
+
+
+def forget(name: str) -> None:
+    """Drop the cached page ``name`` in every language (called after an edit)."""
+    cache.delete_many([_key(name, code) for code, _label in settings.LANGUAGES])

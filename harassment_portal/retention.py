@@ -1,0 +1,122 @@
+"""Retention: personal data is anonymised once its period has passed; the statistics stay.
+
+Each app declares a ``RetentionRule`` in its own ``retention`` module: which records are due
+(closed consultations, registrations for past sessions, finished dispatch applications) and
+which of their fields hold personal data. Anonymising a record blanks those fields on the record,
+on every row of its change history and on the emails kept in the outbox about it; the choices
+the statistics count (requester type, topic, industry, status, dates) are kept.
+
+The beat job ``apply_retention`` runs nightly; ``manage.py apply_retention --dry-run`` shows what
+would be anonymised first.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+from django.contrib.contenttypes.models import ContentType
+from django.db import models, transaction
+from django.utils import timezone
+
+from .models import OutboxEmail
+
+BATCH_SIZE = 200
+
+
+@dataclass(frozen=True)
+class RetentionRule:
+    label: str  # what is anonymised, for the command's and the job's report
+    days_setting: str  # the setting that holds the period, in days
+    # The records whose period ended before ``cutoff`` and that still hold personal data.
+    due: Callable[[dt.datetime], models.QuerySet]
+    # field name -> the value that replaces it; a callable gets the record (for unique values).
+    blank: dict[str, object]
+    # Records kept with this one whose personal fields are blanked too: (related name, fields).
+    related: tuple[tuple[str, tuple[str, ...]], ...] = field(default=())
+
+    def cutoff(self, now: dt.datetime) -> dt.datetime:
+        from django.conf import settings
+
+        return now - dt.timedelta(days=getattr(settings, self.days_setting))
+
+
+def rules() -> list[RetentionRule]:
+    from consultations.retention import RULE as CONSULTATIONS
+    from dispatch.retention import RULE as DISPATCH
+    from seminars.retention import RULE as SEMINARS
+
+    return [CONSULTATIONS, SEMINARS, DISPATCH]
+
+
+@dataclass(frozen=True)
+class Due:
+    rule: RetentionRule
+    count: int
+    references: list[str]  # the first few, to look up before anything is removed
+
+
+def plan(*, now: dt.datetime | None = None, show: int = 20) -> list[Due]:
+    """What ``anonymise_due`` would anonymise now (nothing is changed)."""
+    now = now or timezone.now()
+    result = []
+    for rule in rules():
+        due = _due(rule, now)
+        result.append(Due(rule, due.count(), [str(obj) for obj in due[:show]]))
+    return result
+
+
+def anonymise_due(*, now: dt.datetime | None = None) -> dict[str, int]:
+    """Anonymise every record whose retention period has passed; return counts by rule."""
+    now = now or timezone.now()
+    counts = {}
+    for rule in rules():
+        counts[rule.label] = 0
+        while True:
+            # Each batch in its own transaction: a long run never holds locks for long, and an
+            # interrupted run resumes where it stopped.
+            with transaction.atomic():
+                batch = list(_due(rule, now).select_for_update(skip_locked=True)[:BATCH_SIZE])
+                for record in batch:
+                    anonymise(rule, record, now=now)
+            counts[rule.label] += len(batch)
+            if len(batch) < BATCH_SIZE:
+                break
+    return counts
+
+
+def _due(rule: RetentionRule, now: dt.datetime) -> models.QuerySet:
+    return rule.due(rule.cutoff(now)).filter(anonymised_at__isnull=True).order_by("pk")
+
+
+def anonymise(rule: RetentionRule, record: models.Model, *, now: dt.datetime) -> None:
+    values = {
+        name: value(record) if callable(value) else value for name, value in rule.blank.items()
+    }
+    for name, value in values.items():
+        setattr(record, name, value)
+    record.anonymised_at = now
+    record._change_reason = "retention"  # simple-history records it with the change
+    record.save()
+    _blank_history(record, values)
+    for related_name, fields in rule.related:
+        related = getattr(record, related_name).all()
+        related.update(**{name: "" for name in fields})
+        if hasattr(related.model, "history"):
+            _blank_history_rows(related.model, related.values("pk"), dict.fromkeys(fields, ""))
+    _blank_outbox(record)
+
+
+def _blank_history(record: models.Model, values: dict) -> None:
+    _blank_history_rows(type(record), [record.pk], values)
+
+
+def _blank_history_rows(model, pks, values: dict) -> None:
+    model.history.model.objects.filter(id__in=pks).update(**values)
+
+
+def _blank_outbox(record: models.Model) -> None:
+    OutboxEmail.objects.filter(
+        content_type=ContentType.objects.get_for_model(record), object_id=str(record.pk)
+    ).update(to_email="", to_email_index="", body_text="", body_html="", attachments=[])

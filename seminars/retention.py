@@ -1,0 +1,22 @@
+"""Registrations lose their personal data ``RETENTION_REGISTRATION_DAYS`` after the session."""
+
+import secrets
+
+from harassment_portal.retention import RetentionRule
+
+from .models import Registration
+
+RULE = RetentionRule(
+    label="seminar registrations",
+    days_setting="RETENTION_REGISTRATION_DAYS",
+    due=lambda cutoff: Registration.objects.filter(seminar__ends_at__lt=cutoff),
+    blank={
+        **dict.fromkeys(
+            ("name", "name_kana", "organisation", "department", "phone", "question"), ""
+        ),
+        # One active registration per address and session: each gets its own stand-in.
+        "email": lambda registration: f"anonymised-{registration.pk}@example.invalid",
+        # The personal link stops working.
+        "token": lambda registration: secrets.token_urlsafe(32),
+    },
+)
