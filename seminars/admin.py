@@ -135,11 +135,10 @@ class RegistrationAdmin(HistoryAdmin):
         "status",
         "registered_at",
     ]
-    list_filter = ["seminar", "status", "attendee_type", "industry", "location"]
+    list_filter = ["seminar", "status", "attendee_type", "industry", "location", "registered_at"]
     list_select_related = ["seminar"]
     search_fields = ["=reference", "=email", "name", "name_kana", "organisation"]
     ordering = ["seminar__starts_at", "registered_at"]
-    date_hierarchy = "registered_at"
     actions = [
         "resend_confirmation",
         "cancel_selected",

@@ -1,0 +1,252 @@
+"""Query discipline: every public page and every admin changelist has a query budget, and
+showing 100 rows costs the same number of queries as showing one."""
+
+import datetime as dt
+import itertools
+import uuid
+
+import pytest
+from axes.models import AccessAttempt, AccessFailureLog, AccessLog
+from django.contrib import admin
+from django.contrib.auth import get_user_model
+from django.contrib.auth.models import Group
+from django.core.cache import cache
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+from django.utils import timezone, translation
+from django_otp.plugins.otp_totp.models import TOTPDevice
+
+from consultations.tests.factories import make_consultation
+from dispatch.models import DispatchVisit
+from dispatch.tests.factories import approved_application, make_application, make_expert
+from faq.models import FaqCategory, FaqEntry
+from harassment_portal.models import OfficeClosure
+from seminars.tests.factories import make_seminar, register
+
+pytestmark = pytest.mark.django_db
+
+PUBLIC_BUDGET = 5
+CHANGELIST_BUDGET = 8
+_serial = itertools.count(1)
+
+
+def queries(client, url: str) -> int:
+    with CaptureQueriesContext(connection) as captured:
+        response = client.get(url)
+    assert response.status_code == 200, url
+    return len(captured.captured_queries)
+
+
+# --- Public pages ---------------------------------------------------------------------------
+
+
+def faq_entries(count: int) -> None:
+    category, _created = FaqCategory.objects.get_or_create(
+        slug="general", defaults={"title_ja": "一般", "title_en": "General"}
+    )
+    FaqEntry.objects.bulk_create(
+        FaqEntry(
+            category=category,
+            slug=f"q{next(_serial)}",
+            question_ja="質問",
+            answer_ja="回答",
+            question_en="Question",
+            answer_en="Answer",
+        )
+        for _ in range(count)
+    )
+
+
+def seminars(count: int) -> None:
+    for _ in range(count):
+        make_seminar()
+
+
+PUBLIC_PAGES = {
+    # page -> what it lists (to compare 1 row with 100), or None
+    "home": None,
+    "faq:list": faq_entries,
+    "consultations:overview": None,
+    "consultations:form": None,
+    "seminars:overview": seminars,
+    "seminars:my_registrations": None,
+    "dispatch:overview": None,
+    "dispatch:form": None,
+    "privacy": None,
+    "accessibility": None,
+}
+
+
+@pytest.mark.parametrize("language", ["ja", "en"])
+@pytest.mark.parametrize("name", PUBLIC_PAGES)
+def test_a_public_page_stays_within_its_budget_whatever_it_lists(client, name, language):
+    listed = PUBLIC_PAGES[name]
+    with translation.override(language):
+        url = reverse(name)
+    if listed:
+        listed(1)
+    few = queries(client, url)
+    assert few <= PUBLIC_BUDGET
+    if listed:
+        listed(99)
+        cache.clear()  # whatever the page cached, it must rebuild
+        assert queries(client, url) == few
+
+
+def test_a_seminar_page_stays_within_its_budget(client):
+    seminar = make_seminar(capacity=150)
+    register(seminar, 1)
+    url = reverse("seminars:detail", args=[seminar.pk])
+    few = queries(client, url)
+    assert few <= PUBLIC_BUDGET
+    for index in range(2, 101):
+        register(seminar, index)
+    cache.clear()
+    assert queries(client, url) == few
+
+
+# --- Admin changelists ----------------------------------------------------------------------
+
+
+def users(count):
+    for _ in range(count):
+        get_user_model().objects.create_user(f"user{next(_serial)}", password="pw")
+
+
+def groups(count):
+    Group.objects.bulk_create(Group(name=f"group {next(_serial)}") for _ in range(count))
+
+
+def totp_devices(count):
+    for _ in range(count):
+        user = get_user_model().objects.create_user(f"otp{next(_serial)}", password="pw")
+        TOTPDevice.objects.create(user=user, name="phone", confirmed=True)
+
+
+def axes_rows(model, **extra):
+    def build(count):
+        model.objects.bulk_create(
+            model(username=f"user{next(_serial)}", ip_address="192.0.2.1", user_agent="t", **extra)
+            for _ in range(count)
+        )
+
+    return build
+
+
+def closures(count):
+    start = dt.date(2030, 1, 1)
+    OfficeClosure.objects.bulk_create(
+        OfficeClosure(date=start + dt.timedelta(days=next(_serial)), reason="Inventory")
+        for _ in range(count)
+    )
+
+
+def consultations(count):
+    for _ in range(count):
+        make_consultation(email=f"c{next(_serial)}@example.jp")  # and its confirmation email
+
+
+def registrations(count):
+    seminar = make_seminar(capacity=500)
+    for _ in range(count):
+        register(seminar, next(_serial))
+
+
+def applications(count):
+    for _ in range(count):
+        make_application(organisation_name=f"東京第{next(_serial)}協会")
+
+
+def experts(count):
+    for _ in range(count):
+        make_expert(name=f"Expert {next(_serial)}")
+
+
+def visits(count):
+    staff = get_user_model().objects.create_user(f"staff{next(_serial)}", is_staff=True)
+    application = approved_application(staff, organisation_name=f"協会{next(_serial)}")
+    start = timezone.now() + dt.timedelta(days=30)
+    DispatchVisit.objects.bulk_create(
+        DispatchVisit(
+            application=application,
+            starts_at=start + dt.timedelta(days=index),
+            ends_at=start + dt.timedelta(days=index, hours=2),
+            place="会議室",
+            expert=application.expert,
+        )
+        for index in range(count)
+    )
+
+
+def faq_categories(count):
+    FaqCategory.objects.bulk_create(
+        FaqCategory(slug=f"c{next(_serial)}", title_ja="分類", title_en="Category")
+        for _ in range(count)
+    )
+
+
+BUILDERS = {
+    "auth.group": groups,
+    "auth.user": users,
+    "otp_totp.totpdevice": totp_devices,
+    "axes.accessattempt": axes_rows(AccessAttempt, failures_since_start=1),
+    "axes.accesslog": axes_rows(AccessLog),
+    "axes.accessfailurelog": axes_rows(AccessFailureLog),
+    "harassment_portal.officeclosure": closures,
+    "harassment_portal.outboxemail": consultations,
+    "faq.faqcategory": faq_categories,
+    "faq.faqentry": faq_entries,
+    "consultations.consultation": consultations,
+    "seminars.seminar": seminars,
+    "seminars.registration": registrations,
+    "dispatch.dispatchapplication": applications,
+    "dispatch.expert": experts,
+    "dispatch.dispatchvisit": visits,
+}
+
+
+def test_every_changelist_has_a_builder():
+    registered = {model._meta.label_lower for model in admin.site._registry}
+    assert registered == set(BUILDERS)
+
+
+@pytest.mark.parametrize("label", sorted(BUILDERS))
+def test_a_changelist_stays_within_its_budget_with_1_or_100_rows(client, label):
+    app_label, model_name = label.split(".")
+    url = reverse(f"admin:{app_label}_{model_name}_changelist")
+    client.force_login(
+        get_user_model().objects.create_superuser(f"admin-{uuid.uuid4().hex[:6]}", "", "pw")
+    )
+    BUILDERS[label](1)
+    queries(client, url)  # warm: content types and the like are cached per process
+    few = queries(client, url)
+    assert few <= CHANGELIST_BUDGET
+
+    BUILDERS[label](99)
+    many = queries(client, url)
+    assert many == few
+
+
+@pytest.mark.parametrize(
+    ("role", "label"),
+    [
+        ("Consultants", "consultations.consultation"),
+        ("Supervisors", "harassment_portal.outboxemail"),
+        ("Seminar staff", "seminars.registration"),
+        ("Dispatch coordinators", "dispatch.dispatchapplication"),
+        ("Supervisors", "dispatch.dispatchvisit"),
+    ],
+)
+def test_a_role_sees_its_changelist_within_the_budget(client, role, label):
+    app_label, model_name = label.split(".")
+    url = reverse(f"admin:{app_label}_{model_name}_changelist")
+    member = get_user_model().objects.create_user("member", password="pw", is_staff=True)
+    member.groups.add(Group.objects.get(name=role))
+    client.force_login(member)
+    BUILDERS[label](1)
+    queries(client, url)
+    few = queries(client, url)
+    assert few <= CHANGELIST_BUDGET
+    BUILDERS[label](99)
+    assert queries(client, url) == few
