@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import os
 import socket
 import threading
@@ -49,11 +50,14 @@ class SmtpSink:
     port: int
     messages: list = field(default_factory=list)
     refuse: bool = False
+    delay: float = 0.0  # seconds before each message is accepted: a slow mail server
     lock: threading.Lock = field(default_factory=threading.Lock)
 
     async def handle_DATA(self, server, session, envelope):
         if self.refuse:
             return "451 Try again later"
+        if self.delay:
+            await asyncio.sleep(self.delay)
         with self.lock:
             self.messages.append(envelope)
         return "250 Message accepted"

@@ -118,6 +118,8 @@ class Worker:
             EMAIL_URL=email_url,
             EMAIL_TIMEOUT="5",
         )
+        if self._log_file:  # started again after a stop or a kill
+            self._log_file.close()
         self._log_file = self.log.open("w")
         self.process = subprocess.Popen(
             [
