@@ -1,4 +1,6 @@
-"""Closed consultations lose their personal data after ``RETENTION_CONSULTATION_DAYS``."""
+"""Finished consultations lose their personal data after ``RETENTION_CONSULTATION_DAYS``."""
+
+from django.db.models import Q
 
 from harassment_portal.retention import RetentionRule
 
@@ -7,7 +9,11 @@ from .models import Consultation, Status
 RULE = RetentionRule(
     label="consultations",
     days_setting="RETENTION_CONSULTATION_DAYS",
-    due=lambda cutoff: Consultation.objects.filter(status=Status.CLOSED, closed_at__lt=cutoff),
+    # Closed, or referred elsewhere and left so (nothing has changed since).
+    due=lambda cutoff: Consultation.objects.filter(
+        Q(status=Status.CLOSED, closed_at__lt=cutoff)
+        | Q(status=Status.OUT_OF_SCOPE, updated_at__lt=cutoff)
+    ),
     blank=dict.fromkeys(
         (
             "name",

@@ -4,6 +4,8 @@ The organisation itself (name, address, industry) is not personal data and stays
 used per organisation can still be counted.
 """
 
+import secrets
+
 from django.db.models import Exists, OuterRef
 
 from harassment_portal.retention import RetentionRule
@@ -25,21 +27,25 @@ RULE = RetentionRule(
     label="dispatch applications",
     days_setting="RETENTION_DISPATCH_DAYS",
     due=finished_before,
-    blank=dict.fromkeys(
-        (
-            "representative_name",
-            "representative_title",
-            "contact_department",
-            "contact_name",
-            "contact_phone",
-            "contact_email",
-            "current_measures",
-            "support_details",
-            "preferred_periods",
-            "decision_reason",
+    blank={
+        # The status link stops working.
+        "token": lambda application: secrets.token_urlsafe(32),
+        **dict.fromkeys(
+            (
+                "representative_name",
+                "representative_title",
+                "contact_department",
+                "contact_name",
+                "contact_phone",
+                "contact_email",
+                "current_measures",
+                "support_details",
+                "preferred_periods",
+                "decision_reason",
+            ),
+            "",
         ),
-        "",
-    ),
+    },
     related=(
         ("events", ("note",)),
         ("visits", ("report", "expert_change_reason")),

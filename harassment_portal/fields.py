@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from django import forms
 from django.core.exceptions import FieldError
-from django.db import migrations, models
+from django.db import migrations, models, transaction
 from django.db.models.lookups import Exact
 
 from . import encryption
@@ -104,26 +104,25 @@ def reencrypt(model, *, batch_size: int = 500) -> int:
     """Write every row's encrypted values again with the newest key; return the row count.
 
     Rows written before a column was encrypted get encrypted; a blind index ``<field>_index``
-    is recomputed with the newest search key. Used by the migrations that encrypt a column and
-    by ``manage.py rotate_encryption_keys``.
+    is recomputed with the newest search key. Each batch is read again under a row lock, so
+    an edit (or the retention job) running meanwhile is never overwritten with older values.
+    Used by the migrations that encrypt a column and by ``manage.py rotate_encryption_keys``.
     """
     names = encrypted_fields(model)
-    field_names = {f.name for f in model._meta.concrete_fields}
-    indexes = {name: f"{name}_index" for name in names if f"{name}_index" in field_names}
     if not names:
         return 0
-    batch, count = [], 0
-    for row in model._default_manager.order_by("pk").iterator(chunk_size=batch_size):
-        for name, index in indexes.items():
-            setattr(row, index, encryption.blind_index(getattr(row, name)))
-        batch.append(row)
-        if len(batch) == batch_size:
-            model._default_manager.bulk_update(batch, [*names, *indexes.values()])
-            count, batch = count + len(batch), []
-    if batch:
-        model._default_manager.bulk_update(batch, [*names, *indexes.values()])
-        count += len(batch)
-    return count
+    field_names = {f.name for f in model._meta.concrete_fields}
+    indexes = {name: f"{name}_index" for name in names if f"{name}_index" in field_names}
+    manager = model._default_manager
+    pks = list(manager.order_by("pk").values_list("pk", flat=True))
+    for start in range(0, len(pks), batch_size):
+        with transaction.atomic():
+            rows = list(manager.select_for_update().filter(pk__in=pks[start : start + batch_size]))
+            for row in rows:
+                for name, index in indexes.items():
+                    setattr(row, index, encryption.blind_index(getattr(row, name)))
+            manager.bulk_update(rows, [*names, *indexes.values()])
+    return len(pks)
 
 
 def reencrypt_step(app_label: str, *model_names: str):

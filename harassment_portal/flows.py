@@ -1,22 +1,27 @@
 """Form → "check your answers" → submit, the GOV.UK way, shared by the public services.
 
 The answers live in the session between the steps, so "Change" and the back button lose
-nothing, and the URLs carry no personal data. Each form carries a submission key: sending the
-same form twice (double click, reload, back and resubmit) finds what the first send stored.
+nothing, and the URLs carry no personal data. They are encrypted there like the stored records
+(the session table is in the database), and the session ends two hours later at most.
+
+Each form carries a submission key: sending the same form twice (double click, reload, back
+and resubmit) finds what the first send stored.
 """
 
 from __future__ import annotations
 
+import json
 import uuid
 from typing import Any
 
 from django import forms
+from django.core.exceptions import ImproperlyConfigured
 from django.shortcuts import redirect, render
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views import View
 
-from . import ratelimit
+from . import encryption, ratelimit
 
 NOT_STORED = ("website", "form_started", "submission_key")
 DRAFT_MAX_AGE = 2 * 60 * 60  # seconds
@@ -32,12 +37,28 @@ class FlowMixin:
     def url(self, name: str) -> str:
         return f"{self.url_namespace}:{name}"
 
+    def load_draft(self, request) -> dict | None:
+        return read_draft(request.session, self.draft_key)
+
+    def save_draft(self, request, draft: dict) -> None:
+        request.session[self.draft_key] = encryption.encrypt(json.dumps(draft))
+
+
+def read_draft(session, key: str) -> dict | None:
+    token = session.get(key)
+    if not isinstance(token, str):
+        return None
+    try:
+        return json.loads(encryption.decrypt(token))
+    except ImproperlyConfigured:  # made with a key since removed: start again
+        return None
+
 
 class FlowFormView(FlowMixin, View):
     template_name: str
 
     def get(self, request):
-        draft = request.session.get(self.draft_key, {})
+        draft = self.load_draft(request) or {}
         initial = {**draft.get("data", {}), "submission_key": draft.get("key") or uuid.uuid4()}
         return self.render_form(request, self.form_class(initial=initial))
 
@@ -50,10 +71,7 @@ class FlowFormView(FlowMixin, View):
         if not form.is_valid():
             return self.render_form(request, form)
         data = {k: v for k, v in form.cleaned_data.items() if k not in NOT_STORED}
-        request.session[self.draft_key] = {
-            "data": data,
-            "key": str(form.cleaned_data["submission_key"]),
-        }
+        self.save_draft(request, {"data": data, "key": str(form.cleaned_data["submission_key"])})
         if not request.user.is_authenticated:
             # The answers may be sensitive and the computer shared: keep them two hours
             # at most.
@@ -79,13 +97,13 @@ class FlowCheckView(FlowMixin, View):
         raise NotImplementedError
 
     def get(self, request):
-        draft = request.session.get(self.draft_key)
+        draft = self.load_draft(request)
         if not draft:
             return redirect(self.url("form"))
         return self.render_check(request, draft)
 
     def post(self, request):
-        draft = request.session.get(self.draft_key)
+        draft = self.load_draft(request)
         if not draft:
             return redirect(self.url("thanks" if request.session.get(self.done_key) else "form"))
         key = uuid.UUID(draft["key"])

@@ -115,6 +115,14 @@ def enqueue(outbox_id: int) -> bool:
     return True
 
 
+# An SMTP error may quote the addresses it refused; staff see the error without them.
+ADDRESS = re.compile(r"[^\s<>'\"(),;:\[\]]+@[^\s<>'\"(),;:\[\]]+")
+
+
+def describe_failure(exc: Exception) -> str:
+    return ADDRESS.sub("[address]", f"{type(exc).__name__}: {exc}")[:2000]
+
+
 def retry_delay(attempts: int) -> dt.timedelta:
     """Back-off after the ``attempts``-th failure: 1, 2, 4 ... minutes, at most an hour."""
     return dt.timedelta(minutes=min(2 ** max(attempts - 1, 0), 60))
@@ -134,7 +142,7 @@ def deliver(outbox_id: int) -> str:
         try:
             _build_message(email).send()
         except Exception as exc:  # SMTP refused, timed out, DNS...: record and back off
-            email.last_error = f"{type(exc).__name__}: {exc}"[:2000]
+            email.last_error = describe_failure(exc)
             if email.attempts >= settings.OUTBOX_MAX_ATTEMPTS:
                 email.status = OutboxEmail.Status.FAILED
             email.next_attempt_at = now + retry_delay(email.attempts)

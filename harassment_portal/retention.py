@@ -77,7 +77,9 @@ def anonymise_due(*, now: dt.datetime | None = None) -> dict[str, int]:
             # Each batch in its own transaction: a long run never holds locks for long, and an
             # interrupted run resumes where it stopped.
             with transaction.atomic():
-                batch = list(_due(rule, now).select_for_update(skip_locked=True)[:BATCH_SIZE])
+                # Lock only the records themselves, not the rows they are joined with.
+                locked = _due(rule, now).select_for_update(skip_locked=True, of=("self",))
+                batch = list(locked[:BATCH_SIZE])
                 for record in batch:
                     anonymise(rule, record, now=now)
             counts[rule.label] += len(batch)
@@ -96,6 +98,9 @@ def anonymise(rule: RetentionRule, record: models.Model, *, now: dt.datetime) ->
     }
     for name, value in values.items():
         setattr(record, name, value)
+    for name in getattr(record, "blind_indexed", ()):
+        if name in values:  # the history keeps its own copy of the search index
+            values[f"{name}_index"] = ""
     record.anonymised_at = now
     record._change_reason = "retention"  # simple-history records it with the change
     record.save()
@@ -119,4 +124,11 @@ def _blank_history_rows(model, pks, values: dict) -> None:
 def _blank_outbox(record: models.Model) -> None:
     OutboxEmail.objects.filter(
         content_type=ContentType.objects.get_for_model(record), object_id=str(record.pk)
-    ).update(to_email="", to_email_index="", body_text="", body_html="", attachments=[])
+    ).update(
+        to_email="",
+        to_email_index="",
+        body_text="",
+        body_html="",
+        attachments=[],
+        last_error="",
+    )

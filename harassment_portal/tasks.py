@@ -1,6 +1,7 @@
 """Thin Celery tasks: ids in, a call into ``mail`` out. Safe to run twice."""
 
 from celery import shared_task
+from django.utils import timezone
 
 from . import mail
 
@@ -13,6 +14,14 @@ def send_email(outbox_id: int) -> str:
 @shared_task(name="harassment_portal.tasks.requeue_due_emails")
 def requeue_due_emails() -> int:
     return mail.requeue_due()
+
+
+@shared_task(name="harassment_portal.tasks.clear_expired_sessions")
+def clear_expired_sessions() -> None:
+    """Delete expired sessions: a form draft must not outlive its two hours in the table."""
+    from django.contrib.sessions.models import Session
+
+    Session.objects.filter(expire_date__lt=timezone.now()).delete()
 
 
 @shared_task(name="harassment_portal.tasks.apply_retention")

@@ -61,6 +61,7 @@ def queue_my_registrations(registrations: list[Registration]) -> None:
         mail.queue_email(
             to=first.email,
             template="seminars/emails/my_registrations",
+            about=first,  # so that retention finds it
             context={
                 "items": [
                     {

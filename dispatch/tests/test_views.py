@@ -9,6 +9,7 @@ from django.utils import translation
 
 from dispatch import services
 from dispatch.models import DispatchApplication
+from harassment_portal.flows import read_draft
 
 from .factories import FORM, TOKYO, make_application, make_expert
 
@@ -74,7 +75,7 @@ def test_outside_tokyo_is_refused_with_the_reason(client):
 
 def test_full_width_postal_code_is_accepted_and_normalised(client):
     assert post_form(client, postal_code="１６３ー８００１").status_code == 302
-    assert client.session["dispatch_draft"]["data"]["postal_code"] == "163-8001"
+    assert read_draft(client.session, "dispatch_draft")["data"]["postal_code"] == "163-8001"
 
 
 def test_apply_check_and_submit_once(client, mailoutbox, django_capture_on_commit_callbacks):

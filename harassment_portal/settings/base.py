@@ -160,6 +160,11 @@ CELERY_BEAT_SCHEDULE = {
         "task": "dispatch.tasks.send_deadline_alerts",
         "schedule": crontab(hour=8, minute=40),
     },
+    # Every hour: delete expired sessions (form drafts expire after two hours).
+    "clear-expired-sessions": {
+        "task": "harassment_portal.tasks.clear_expired_sessions",
+        "schedule": crontab(minute=5),
+    },
     # Nightly at 3:15: anonymise the personal data whose retention period has passed.
     "apply-retention": {
         "task": "harassment_portal.tasks.apply_retention",

@@ -1,11 +1,14 @@
 """Personal data of consultations is encrypted at rest; staff still read and find it."""
 
+import smtplib
 from io import StringIO
 
 import pytest
 from cryptography.fernet import Fernet
 from django.contrib.auth import get_user_model
+from django.contrib.sessions.models import Session
 from django.core.exceptions import FieldError, ImproperlyConfigured
+from django.core.mail.backends.base import BaseEmailBackend
 from django.core.management import call_command
 from django.db import connection
 from django.test import override_settings
@@ -13,8 +16,8 @@ from django.urls import reverse
 
 from consultations import services
 from consultations.models import Consultation
-from consultations.tests.factories import make_consultation
-from harassment_portal import encryption
+from consultations.tests.factories import VALID_FORM, make_consultation
+from harassment_portal import encryption, mail
 from harassment_portal.fields import reencrypt
 from harassment_portal.models import OutboxEmail
 
@@ -77,7 +80,9 @@ def test_the_application_reads_plain_values(worked_consultation):
     assert worked_consultation.notes.get().text == f"Note {MARK}"
     assert worked_consultation.replies.get().body == f"Reply {MARK}"
     assert worked_consultation.history.earliest().details == f"Details {MARK}"
-    assert OutboxEmail.objects.filter(body_text__isnull=False).first().body_text
+    reply_email = OutboxEmail.objects.get(template="consultations/emails/reply")
+    assert f"Reply {MARK}" in reply_email.body_text
+    assert reply_email.to_email == f"{MARK}@example.jp"
 
 
 def test_staff_read_the_values_in_the_admin(client, officer, worked_consultation):
@@ -187,3 +192,39 @@ def test_generate_encryption_key_prints_a_usable_key():
     call_command("generate_encryption_key", stdout=out)
     key = out.getvalue().strip()
     assert Fernet(key).decrypt(Fernet(key).encrypt(b"x")) == b"x"
+
+
+def test_a_form_draft_in_the_session_is_encrypted(client, no_fill_delay):
+    form = client.get(reverse("consultations:form")).context["form"]
+    data = {
+        **VALID_FORM,
+        "details": f"Draft {MARK}",
+        "email": f"{MARK}@example.jp",
+        "form_started": form.initial["form_started"],
+        "submission_key": str(form.initial["submission_key"]),
+    }
+    assert client.post(reverse("consultations:form"), data).status_code == 302
+    stored = Session.objects.get(session_key=client.session.session_key).get_decoded()
+    assert stored["consultation_draft"].startswith(encryption.TOKEN_PREFIX)
+    assert MARK not in repr(stored)
+    # ... and the person still sees their answers on the check page.
+    assert f"Draft {MARK}" in client.get(reverse("consultations:check")).content.decode()
+
+
+class RefusingBackend(BaseEmailBackend):
+    def send_messages(self, messages):
+        recipient = messages[0].to[0]
+        raise smtplib.SMTPRecipientsRefused(
+            {recipient: (550, f"5.1.1 <{recipient}> unknown".encode())}
+        )
+
+
+def test_a_refused_address_is_not_kept_in_the_error_staff_see(settings):
+    consultation = make_consultation(email=f"{MARK}@example.jp")
+    email = OutboxEmail.objects.about(consultation).get()
+    OutboxEmail.objects.filter(pk=email.pk).update(status=OutboxEmail.Status.PENDING, sent_at=None)
+    settings.EMAIL_BACKEND = f"{__name__}.RefusingBackend"
+    assert mail.deliver(email.pk) == "failed"
+    email.refresh_from_db()
+    assert "SMTPRecipientsRefused" in email.last_error and "550" in email.last_error
+    assert MARK not in email.last_error and "[address]" in email.last_error

@@ -1,5 +1,7 @@
 """Security headers on every kind of response, error pages included."""
 
+import re
+
 import pytest
 from django.contrib.auth.models import User
 from django.test import override_settings
@@ -71,3 +73,36 @@ def test_server_error_page_carries_them(client):
 def test_hsts_over_https(client):
     response = client.get("/ja/", secure=True)
     assert response["Strict-Transport-Security"] == ("max-age=31536000; includeSubDomains; preload")
+
+
+def every_url() -> list[str]:
+    """A sample address for every URL pattern of the project (each language, each admin page)."""
+    from django.contrib.admindocs.views import extract_views_from_urlpatterns, simplify_regex
+    from django.urls import get_resolver
+
+    urls = set()
+    for _view, regex, _namespace, _name in extract_views_from_urlpatterns(
+        get_resolver().url_patterns
+    ):
+        url = simplify_regex(regex)
+        url = re.sub(r"<(int:)?(pk|object_id|id|version_id)>", "1", url)
+        url = re.sub(r"<[^>]+>", "x", url)
+        urls.add(url.replace("//", "/"))
+    return sorted(urls)
+
+
+@pytest.mark.parametrize("as_staff", [False, True])
+def test_every_url_pattern_carries_the_headers(as_staff):
+    from django.test import Client
+
+    faq_services.load_seed()
+    client = Client(raise_request_exception=False)
+    if as_staff:
+        client.force_login(User.objects.create_superuser("root", "root@example.jp", "x-0123"))
+    urls = every_url()
+    assert len(urls) > 100  # the admin's pages and both languages' public pages
+    for url in urls:
+        response = client.get(url)
+        assert response.status_code < 500, url
+        assert_protected(response)
+        response.close()

@@ -154,6 +154,7 @@ def test_every_periodic_job_names_a_registered_task():
         "seminars.tasks.send_reminders",
         "dispatch.tasks.send_deadline_alerts",
         "harassment_portal.tasks.apply_retention",
+        "harassment_portal.tasks.clear_expired_sessions",
     }
     assert scheduled <= set(app.tasks)
 

@@ -7,6 +7,7 @@ import pytest
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.management import call_command
+from django.urls import reverse
 from django.utils import timezone
 
 from consultations import services as consultation_services
@@ -19,6 +20,7 @@ from harassment_portal import retention
 from harassment_portal.models import OutboxEmail
 from harassment_portal.tasks import apply_retention
 from seminars import links
+from seminars import services as seminar_services
 from seminars.models import Registration, RegistrationStatus
 from seminars.tests.factories import make_seminar, register
 
@@ -113,6 +115,7 @@ def test_a_closed_consultation_is_anonymised_everywhere_and_still_counted(office
     ):
         assert MARK not in everything_about(related), related.model
     assert gone.history.count() >= 5  # the history is kept, without the personal data
+    assert set(gone.history.values_list("email_index", flat=True)) == {""}  # nor its index
     assert gone.history.latest().history_change_reason == "retention"
     assert OutboxEmail.objects.about(gone).exists()
     assert MARK not in outbox_about(gone)
@@ -130,6 +133,18 @@ def test_a_closed_consultation_is_anonymised_everywhere_and_still_counted(office
     assert Consultation.objects.get(pk=still_open.pk).details == f"Open {MARK}"
 
 
+def test_a_consultation_referred_elsewhere_and_left_so_is_anonymised_too(officer):
+    referred = make_consultation(details=f"D {MARK}")
+    consultation_services.mark_out_of_scope(referred, by=officer, referral=f"R {MARK}")
+    referred.refresh_from_db()
+    later = after_period("RETENTION_CONSULTATION_DAYS", referred.updated_at)
+    assert retention.anonymise_due(now=later - 2 * DAY)["consultations"] == 0
+    assert retention.anonymise_due(now=later)["consultations"] == 1
+    referred.refresh_from_db()
+    assert (referred.details, referred.referral) == ("", "")
+    assert MARK not in everything_about(referred.history.all())
+
+
 def test_a_second_run_finds_nothing_more(officer):
     closed = closed_consultation(officer)
     later = after_period("RETENTION_CONSULTATION_DAYS", closed.closed_at)
@@ -143,6 +158,7 @@ def test_registrations_of_a_past_session_are_anonymised():
     waiting = register(past, 2, waiting=True, name=f"W {MARK}")
     upcoming = make_seminar(starts_in_days=30)
     kept = register(upcoming, 3, name=f"K {MARK}")
+    seminar_services.send_my_registrations(first.email)  # "check my registrations" email
     signed = links.manage_path(first).rstrip("/").rsplit("/", 1)[-1]
     assert links.registration_for(signed) == first
 
@@ -156,12 +172,17 @@ def test_registrations_of_a_past_session_are_anonymised():
         assert MARK not in everything_about(gone.history.all())
         assert MARK not in outbox_about(gone)
         assert gone.industry == registration.industry  # counted by the statistics
+    assert OutboxEmail.objects.filter(template="seminars/emails/my_registrations").exists()
+    assert MARK not in everything_about(OutboxEmail.objects.all().exclude(object_id=kept.pk))
+    assert "person1@example.jp" not in everything_about(
+        OutboxEmail.objects.filter(template="seminars/emails/my_registrations")
+    )
     assert Registration.objects.get(pk=first.pk).status == RegistrationStatus.CONFIRMED
     assert links.registration_for(signed) is None  # the personal link no longer works
     assert Registration.objects.get(pk=kept.pk).name == f"K {MARK}"
 
 
-def test_a_finished_dispatch_application_keeps_its_organisation_not_its_people(officer):
+def test_a_finished_dispatch_application_keeps_its_organisation_not_its_people(client, officer):
     application = approved_application(officer, contact_name=f"C {MARK}")
     visit = dispatch_services.plan_visit(
         application, by=officer, starts_at=dt.datetime(2026, 6, 1, 10, tzinfo=TOKYO)
@@ -192,6 +213,7 @@ def test_a_finished_dispatch_application_keeps_its_organisation_not_its_people(o
         assert MARK not in everything_about(related), related.model
     assert MARK not in outbox_about(gone)
     assert gone.visits.count() == 1  # the visits used are still counted
+    assert client.get(reverse("dispatch:status", args=[application.token])).status_code == 404
     assert DispatchApplication.objects.get(pk=ongoing.pk).contact_name == f"Ongoing {MARK}"
 
 

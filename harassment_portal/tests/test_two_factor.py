@@ -90,6 +90,27 @@ def test_staff_not_verified_by_a_device_are_sent_to_the_login(two_factor, staff,
         assert response["Location"].startswith(f"{LOGIN}?next=")
 
 
+@pytest.mark.parametrize(
+    "url",
+    [
+        "/admin/",
+        "/admin/statistics/",
+        "/admin/statistics/export.csv",
+        "/admin/consultations/consultation/",
+        "/admin/consultations/consultation/1/history/",
+        "/admin/password_change/",
+        "/admin/autocomplete/?app_label=dispatch&model_name=expert&term=a",
+        "/admin/jsi18n/",
+        "/admin/otp_totp/totpdevice/",
+    ],
+)
+def test_a_session_from_a_password_alone_reaches_no_admin_page(two_factor, client, url):
+    client.force_login(User.objects.create_superuser("root", "root@example.jp", PASSWORD))
+    response = client.get(url)
+    assert response.status_code == 302
+    assert urlsplit(response["Location"]).path == LOGIN
+
+
 def test_the_login_page_asks_for_the_code(two_factor):
     page = english_client().get(LOGIN).content.decode()
     assert 'name="otp_token"' in page and 'autocomplete="one-time-code"' in page
@@ -208,9 +229,9 @@ def production_value(**env: str) -> str:
     return result.stdout.strip()
 
 
-def test_production_requires_two_factor_unless_turned_off_explicitly():
+def test_production_requires_two_factor_and_cannot_be_turned_off():
     assert production_value() == "True"
-    assert production_value(PORTAL_STAFF_2FA_REQUIRED="off") == "False"
+    assert production_value(PORTAL_STAFF_2FA_REQUIRED="off") == "True"
 
 
 # --- Roles --------------------------------------------------------------------------------------

@@ -2,7 +2,6 @@
 
 from django.apps import apps
 from django.core.management.base import BaseCommand
-from django.db import transaction
 
 from harassment_portal.fields import encrypted_fields, reencrypt
 
@@ -18,7 +17,6 @@ class Command(BaseCommand):
         for model in apps.get_models():
             if not encrypted_fields(model):
                 continue
-            with transaction.atomic():
-                count = reencrypt(model)
+            count = reencrypt(model)  # batch by batch, each under its own row locks
             self.stdout.write(f"{model._meta.label}: {count} rows")
         self.stdout.write(self.style.SUCCESS("Done: the older keys can now be removed."))
