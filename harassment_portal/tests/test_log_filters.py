@@ -28,3 +28,18 @@ def test_personal_links_are_redacted_in_log_records():
     )
     RedactSecretLinks().filter(record)
     assert "secret-token" not in record.getMessage()
+
+
+def test_an_admin_search_term_is_redacted():
+    record = logging.LogRecord(
+        "django.server",
+        logging.INFO,
+        __file__,
+        1,
+        '"GET /admin/consultations/consultation/?status=received&q=taro%40example.jp HTTP/1.1" 200',
+        (),
+        None,
+    )
+    RedactSecretLinks().filter(record)
+    assert "taro" not in record.getMessage()
+    assert "?status=received&q=[redacted] HTTP/1.1" in record.getMessage()
