@@ -17,6 +17,7 @@ BENCH_DEFAULTS = {
     "DJANGO_SECURE_SSL_REDIRECT": "0",  # plain HTTP on loopback; TLS is the proxy's job
     "FORM_MIN_FILL_SECONDS": "0",
     "CONSULTATION_RATE_LIMIT_PER_HOUR": "1000000000",
+    "DISPATCH_RATE_LIMIT_PER_HOUR": "1000000000",
     "EMAIL_URL": "smtp://127.0.0.1:2525",
     "SITE_URL": "https://portal.example.jp",
     "LOG_LEVEL": "WARNING",

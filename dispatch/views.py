@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 
+from django.conf import settings
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_GET
@@ -15,6 +16,7 @@ from harassment_portal.page_cache import cached_page
 from . import services
 from .forms import ApplicationForm
 from .models import CONTACT_WITHIN, DECIDE_WITHIN, DispatchApplication, Status, VisitStatus
+from .signals import OVERVIEW_PAGE
 
 
 class ApplicationFlow:
@@ -30,8 +32,15 @@ def _deadlines() -> tuple[dt.date, dt.date]:
     return received, business_days.add_business_days(received, CONTACT_WITHIN)
 
 
+def _receipt_window() -> str:
+    # The dates depend on the Tokyo date, the hour (17:00) and the closures; the closures are
+    # not read here (a cache round trip per request): a change to them drops the page
+    # (dispatch/signals.py).
+    return business_days.receipt_window(timezone.now())
+
+
 @require_GET
-@cached_page("dispatch-overview", vary_on=lambda: ":".join(map(str, _deadlines())))
+@cached_page(OVERVIEW_PAGE, vary_on=_receipt_window)
 def overview(request):
     received, contact_by = _deadlines()
     return render(
@@ -53,7 +62,10 @@ class FormView(ApplicationFlow, FlowFormView):
 class CheckView(ApplicationFlow, FlowCheckView):
     template_name = "dispatch/application_check.html"
     rate_limit_scope = "dispatch"
-    rate_limit_per_hour = 5
+
+    @property
+    def rate_limit_per_hour(self) -> int:
+        return settings.DISPATCH_RATE_LIMIT_PER_HOUR
 
     def already_submitted(self, key) -> bool:
         return DispatchApplication.objects.filter(submission_key=key).exists()

@@ -236,24 +236,52 @@ def send_archive_notices(seminar: Seminar) -> int:
     return len(pending)
 
 
-@transaction.atomic
+REMINDER_BATCH = 100
+
+
 def send_reminders(*, today: dt.date) -> int:
-    """On a business day, remind the people with a seat at a session before the next one."""
+    """On a business day, remind the people with a seat at a session before the next one.
+
+    The job only finds who is due and hands them to tasks in batches, which render and queue
+    the emails (in this process when the broker is down, so that nobody is missed). Each batch
+    checks again under row locks: a second or simultaneous run reminds nobody twice.
+    """
+    from .tasks import send_reminder_batch
+
     if not business_days.is_business_day(today):
         return 0
     until = business_days.next_business_day(today)
     start = timezone.make_aware(dt.datetime.combine(today + dt.timedelta(days=1), dt.time.min))
     end = timezone.make_aware(dt.datetime.combine(until + dt.timedelta(days=1), dt.time.min))
     due = list(
-        Registration.objects.select_for_update()
+        _remindable()
+        .filter(seminar__starts_at__gte=start, seminar__starts_at__lt=end)
+        .order_by("pk")
+        .values_list("pk", flat=True)
+    )
+    for first in range(0, len(due), REMINDER_BATCH):
+        batch = due[first : first + REMINDER_BATCH]
+        try:
+            send_reminder_batch.delay(batch)
+        except Exception:  # the broker is down: do the batch here and now
+            remind(batch)
+    return len(due)
+
+
+def _remindable():
+    return Registration.objects.filter(
+        status=RegistrationStatus.CONFIRMED, reminded_at__isnull=True, seminar__published=True
+    )
+
+
+@transaction.atomic
+def remind(registration_ids: list[int]) -> int:
+    """Queue the reminder of each registration still waiting for one; return how many."""
+    due = list(
+        _remindable()
+        .filter(pk__in=registration_ids)
         .select_related("seminar")
-        .filter(
-            status=RegistrationStatus.CONFIRMED,
-            reminded_at__isnull=True,
-            seminar__published=True,
-            seminar__starts_at__gte=start,
-            seminar__starts_at__lt=end,
-        )
+        .select_for_update(skip_locked=True, of=("self",))
     )
     for registration in due:
         emails.queue_reminder(registration)

@@ -204,6 +204,7 @@ RETENTION_DISPATCH_DAYS = env.int("RETENTION_DISPATCH_DAYS", default=3 * 365)
 FORM_MIN_FILL_SECONDS = env.int("FORM_MIN_FILL_SECONDS", default=3)
 # Consultations accepted per client address per hour.
 CONSULTATION_RATE_LIMIT_PER_HOUR = env.int("CONSULTATION_RATE_LIMIT_PER_HOUR", default=5)
+DISPATCH_RATE_LIMIT_PER_HOUR = env.int("DISPATCH_RATE_LIMIT_PER_HOUR", default=5)
 # How many proxies in front of the app append to X-Forwarded-For (0: use REMOTE_ADDR).
 TRUSTED_PROXY_COUNT = env.int("TRUSTED_PROXY_COUNT", default=0)
 

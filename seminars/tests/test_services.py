@@ -240,6 +240,41 @@ def test_reminders_go_out_the_business_day_before_once_each(
     assert all(m.attachments for m in mailoutbox)
 
 
+@pytest.mark.parametrize("broker_down", [False, True])
+def test_reminders_go_out_in_batches_each_once_even_with_the_broker_down(monkeypatch, broker_down):
+    starts_at = dt.datetime(2026, 12, 7, 14, tzinfo=TOKYO)  # a Monday: reminded on Friday 4th
+    seminar = make_seminar(
+        starts_at=starts_at,
+        ends_at=starts_at + dt.timedelta(hours=2),
+        application_opens_on=dt.date(2026, 11, 1),
+        application_closes_on=dt.date(2026, 12, 4),
+    )
+    before = dt.datetime(2026, 11, 30, 10, tzinfo=TOKYO)
+    for index in range(5):
+        services.register_for_seminar(seminar, person(index), language="ja", now=before)
+    OutboxEmail.objects.all().delete()
+    monkeypatch.setattr(services, "REMINDER_BATCH", 2)
+    batches = []
+    if broker_down:
+
+        def refuse(ids):
+            batches.append(ids)
+            raise ConnectionError("broker down")
+
+        monkeypatch.setattr("seminars.tasks.send_reminder_batch.delay", refuse)
+    else:
+        monkeypatch.setattr(
+            "seminars.tasks.send_reminder_batch.delay",
+            lambda ids: batches.append(ids) or services.remind(ids),
+        )
+    today = dt.date(2026, 12, 4)
+
+    assert services.send_reminders(today=today) == 5
+    assert [len(batch) for batch in batches] == [2, 2, 1]
+    assert OutboxEmail.objects.filter(template="seminars/emails/reminder").count() == 5
+    assert services.send_reminders(today=today) == 0
+
+
 def test_archive_notice_reaches_every_registrant_once(
     mailoutbox, django_capture_on_commit_callbacks
 ):
