@@ -2,10 +2,15 @@
 
 ``queue_email`` renders a template triple (``<name>.subject.txt``, ``<name>.txt``,
 ``<name>.html``) in the recipient's language and stores it as an ``OutboxEmail`` row inside the
-caller's transaction; once that transaction commits, a ``send_email`` task is queued with the
-row's id. ``deliver`` (the task body) locks the row, sends it once, and records success or the
-failure with a back-off. ``requeue_due`` (a beat job, every minute) queues again the rows whose
-time has come, so a broker or SMTP outage delays mail but never loses it.
+caller's transaction; once that transaction commits, a ``send_emails`` task is queued with the
+ids of the rows that transaction stored (``SEND_CHUNK`` ids per task). ``deliver`` (the task
+body, once per id) locks the row, sends it once, and records success or the failure with a
+back-off, each row in its own transaction. ``requeue_due`` (a beat job, every minute) queues
+again the rows whose time has come, so a broker or SMTP outage delays mail but never loses it.
+
+A worker process keeps one connection to the mail server open from one email to the next (a new
+connection per email costs more than the email): it is closed after any error, replaced when it
+has been idle for ``SMTP_IDLE_REUSE``, and closed when the worker stops.
 
 Log lines carry row ids and exception classes only: never an address, subject or body.
 """
@@ -15,13 +20,16 @@ from __future__ import annotations
 import datetime as dt
 import logging
 import re
+import threading
+import time
 from dataclasses import dataclass
 from email.utils import make_msgid
 from typing import Any
 
 from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
-from django.core.mail import EmailMultiAlternatives
+from django.core.mail import EmailMultiAlternatives, get_connection
+from django.core.mail.backends.base import BaseEmailBackend
 from django.db import models, transaction
 from django.template.loader import render_to_string
 from django.utils import timezone, translation
@@ -35,6 +43,11 @@ FIRST_SWEEP_AFTER = dt.timedelta(seconds=60)
 # After the sweeper queues a row it waits this long before queueing it again.
 SWEEP_LEASE = dt.timedelta(minutes=5)
 SWEEP_BATCH = 500
+# Outbox ids per send task: the rows stored in one transaction, or swept together.
+SEND_CHUNK = 50
+# An open SMTP connection is reused only if its last email went out this recently: well inside
+# the five minutes RFC 5321 asks a server to wait, so an idle-dropped one is never written to.
+SMTP_IDLE_REUSE = 30.0  # seconds
 
 
 @dataclass(frozen=True)
@@ -97,19 +110,56 @@ def _store(**fields: Any) -> OutboxEmail:
         created_at=now,
         next_attempt_at=now + FIRST_SWEEP_AFTER,
     )
-    transaction.on_commit(lambda: enqueue(email.pk))
+    _enqueue_on_commit(email.pk)
     return email
 
 
-def enqueue(outbox_id: int) -> bool:
-    """Queue the send task; if the broker is unreachable, leave the row to the sweeper."""
-    from .tasks import send_email
+class _EnqueueOnCommit:
+    """The on-commit callback that queues the rows stored at one savepoint level of a
+    transaction: one callback, and one task per ``SEND_CHUNK`` rows, instead of one per row."""
+
+    def __init__(self, outbox_id: int) -> None:
+        self.ids = [outbox_id]
+        self.called = False  # (tests' captured callbacks stay listed after they ran)
+
+    def __call__(self) -> None:
+        self.called = True
+        enqueue(*self.ids)
+
+
+def _enqueue_on_commit(outbox_id: int) -> None:
+    """Queue ``outbox_id`` once the transaction commits, with the rows stored before it.
+
+    The row joins the previous row's callback only if that is the last callback registered and
+    was registered at the same savepoint level: a rolled-back savepoint then drops its rows
+    with its own callback, exactly as Django drops one callback per row.
+    """
+    connection = transaction.get_connection()
+    if connection.in_atomic_block and connection.run_on_commit:
+        savepoints, callback, *_ = connection.run_on_commit[-1]
+        if (
+            isinstance(callback, _EnqueueOnCommit)
+            and not callback.called
+            and savepoints == set(connection.savepoint_ids)
+        ):
+            callback.ids.append(outbox_id)
+            return
+    transaction.on_commit(_EnqueueOnCommit(outbox_id))
+
+
+def enqueue(*outbox_ids: int) -> bool:
+    """Queue send tasks, ``SEND_CHUNK`` ids each; if the broker is unreachable, leave the rows to
+    the sweeper (and stop at once: a web request must not wait on a dead broker per chunk)."""
+    from .tasks import send_emails
 
     try:
-        send_email.delay(outbox_id)
-    except Exception as exc:  # the broker is down: the sweeper will queue the row again
+        for start in range(0, len(outbox_ids), SEND_CHUNK):
+            send_emails.delay(list(outbox_ids[start : start + SEND_CHUNK]))
+    except Exception as exc:  # the broker is down: the sweeper will queue the rows again
         logger.warning(
-            "outbox email %s not queued (%s); the sweeper will retry", outbox_id, type(exc).__name__
+            "outbox emails %s not queued (%s); the sweeper will retry",
+            ", ".join(map(str, outbox_ids)),
+            type(exc).__name__,
         )
         return False
     return True
@@ -140,8 +190,9 @@ def deliver(outbox_id: int) -> str:
         email.attempts += 1
         email.last_attempt_at = now
         try:
-            _build_message(email).send()
+            _send(_build_message(email))
         except Exception as exc:  # SMTP refused, timed out, DNS...: record and back off
+            close_connection()  # the next email gets a fresh connection
             email.last_error = describe_failure(exc)
             if email.attempts >= settings.OUTBOX_MAX_ATTEMPTS:
                 email.status = OutboxEmail.Status.FAILED
@@ -170,6 +221,50 @@ def deliver(outbox_id: int) -> str:
     return "sent"
 
 
+def deliver_many(outbox_ids: list[int]) -> dict[str, int]:
+    """``deliver`` each row in turn (each in its own transaction, so a worker killed mid-batch
+    has recorded every email sent before); return how many ended which way."""
+    outcomes: dict[str, int] = {}
+    for outbox_id in outbox_ids:
+        outcome = deliver(outbox_id)
+        outcomes[outcome] = outcomes.get(outcome, 0) + 1
+    return outcomes
+
+
+class _Smtp(threading.local):
+    backend: BaseEmailBackend | None = None
+    backend_path = ""
+    last_used = 0.0
+
+
+_smtp = _Smtp()
+
+
+def _send(message: EmailMultiAlternatives) -> None:
+    """Send over this process's open connection, opening one if needed."""
+    if _smtp.backend is not None and (
+        _smtp.backend_path != settings.EMAIL_BACKEND
+        or time.monotonic() - _smtp.last_used > SMTP_IDLE_REUSE
+    ):
+        close_connection()
+    if _smtp.backend is None:
+        backend = get_connection()
+        backend.open()
+        _smtp.backend, _smtp.backend_path = backend, settings.EMAIL_BACKEND
+    _smtp.backend.send_messages([message])
+    _smtp.last_used = time.monotonic()
+
+
+def close_connection() -> None:
+    """Close this process's mail server connection, if any (after an error, on shutdown)."""
+    backend, _smtp.backend = _smtp.backend, None
+    if backend is not None:
+        try:
+            backend.close()
+        except Exception:  # a broken connection may fail to say goodbye; it is dropped anyway
+            logger.info("mail server connection closed uncleanly")
+
+
 def requeue_due(*, now: dt.datetime | None = None, limit: int = SWEEP_BATCH) -> int:
     """Queue again the pending rows whose ``next_attempt_at`` has passed; return how many."""
     now = now or timezone.now()
@@ -181,8 +276,8 @@ def requeue_due(*, now: dt.datetime | None = None, limit: int = SWEEP_BATCH) -> 
             .values_list("pk", flat=True)[:limit]
         )
         OutboxEmail.objects.filter(pk__in=ids).update(next_attempt_at=now + SWEEP_LEASE)
-        for outbox_id in ids:
-            transaction.on_commit(lambda outbox_id=outbox_id: enqueue(outbox_id))
+        if ids:
+            transaction.on_commit(lambda: enqueue(*ids))
     return len(ids)
 
 

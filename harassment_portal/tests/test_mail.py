@@ -2,22 +2,66 @@
 
 import datetime as dt
 import logging
+import smtplib
 
 import pytest
+from django.core.mail.backends.locmem import EmailBackend as LocmemBackend
 from django.db import transaction
 from django.test import override_settings
 from django.utils import timezone
 
-from harassment_portal import mail
+from harassment_portal import mail, tasks
 from harassment_portal.models import OutboxEmail
 
 pytestmark = pytest.mark.django_db
 REFUSING = "harassment_portal.tests.backends.RefusingBackend"
+COUNTING = "harassment_portal.tests.test_mail.CountingBackend"
 ADDRESS = "hanako.marker@example.jp"
+
+
+class CountingBackend(LocmemBackend):
+    """A mail server connection that counts how often it is opened, and can be made to drop
+    during one message (``drop_on``: the subject of the message it drops on)."""
+
+    opened = 0
+    drop_on = ""
+
+    def open(self):
+        type(self).opened += 1
+        self.broken = False
+        return True
+
+    def close(self):
+        self.broken = True
+
+    def send_messages(self, messages):
+        if self.broken:
+            raise smtplib.SMTPServerDisconnected("please run connect() first")
+        if any(message.subject == self.drop_on for message in messages):
+            self.broken = True
+            raise smtplib.SMTPServerDisconnected("Connection unexpectedly closed")
+        return super().send_messages(messages)
+
+
+@pytest.fixture(autouse=True)
+def fresh_connection():
+    """Each test starts without this process's open mail server connection."""
+    mail.close_connection()
+    CountingBackend.opened, CountingBackend.drop_on = 0, ""
+    yield
+    mail.close_connection()
 
 
 def queue(language="ja", to=ADDRESS):
     return mail.queue_email(to=to, template="emails/test_message", context={}, language=language)
+
+
+def queue_numbered(count):
+    """``count`` emails told apart by their subjects (``Email 0``, ``Email 1``...)."""
+    emails = [queue(to=f"person{n}@example.jp") for n in range(count)]
+    for n, email in enumerate(emails):
+        OutboxEmail.objects.filter(pk=email.pk).update(subject=f"Email {n}")
+    return emails
 
 
 def test_email_is_rendered_in_the_recipients_language():
@@ -128,7 +172,7 @@ def test_an_smtp_outage_delays_mail_but_never_loses_it(
 
 def test_sweeper_takes_only_due_pending_rows_and_leases_them(monkeypatch):
     queued = []
-    monkeypatch.setattr(mail, "enqueue", queued.append)
+    monkeypatch.setattr(mail, "enqueue", lambda *ids: queued.extend(ids))
     due = queue()
     not_yet = queue()
     sent = queue()
@@ -148,19 +192,22 @@ def test_sweeper_takes_only_due_pending_rows_and_leases_them(monkeypatch):
 def test_broker_outage_leaves_the_row_pending_and_logs_no_personal_data(monkeypatch, caplog):
     from kombu.exceptions import OperationalError
 
-    from harassment_portal import tasks
+    attempts = []
 
-    def broker_down(*args, **kwargs):
+    def broker_down(ids):
+        attempts.append(ids)
         raise OperationalError("Error 111 connecting to 127.0.0.1:6399. Connection refused.")
 
-    monkeypatch.setattr(tasks.send_email, "delay", broker_down)
-    email = queue()
+    monkeypatch.setattr(tasks.send_emails, "delay", broker_down)
+    monkeypatch.setattr(mail, "SEND_CHUNK", 1)
+    first, second = queue(), queue()
     with caplog.at_level(logging.WARNING):
-        assert mail.enqueue(email.pk) is False
-    email.refresh_from_db()
-    assert email.status == OutboxEmail.Status.PENDING
-    assert f"outbox email {email.pk} not queued (OperationalError)" in caplog.text
+        assert mail.enqueue(first.pk, second.pk) is False
+    first.refresh_from_db()
+    assert first.status == OutboxEmail.Status.PENDING
+    assert f"outbox emails {first.pk}, {second.pk} not queued (OperationalError)" in caplog.text
     assert ADDRESS not in caplog.text
+    assert attempts == [[first.pk]]  # not one failed publish per chunk: a request must not wait
 
 
 def test_resend_creates_a_new_row_and_keeps_the_old_one(
@@ -202,3 +249,77 @@ def test_emails_about_a_record_can_be_listed():
     )
     queue()
     assert list(OutboxEmail.objects.about(record)) == [about]
+
+
+def test_the_emails_of_one_transaction_are_queued_as_one_task(
+    monkeypatch, django_capture_on_commit_callbacks
+):
+    queued = []
+    monkeypatch.setattr(tasks.send_emails, "delay", queued.append)
+    monkeypatch.setattr(mail, "SEND_CHUNK", 2)
+    with django_capture_on_commit_callbacks(execute=True), transaction.atomic():
+        emails = [queue() for _ in range(3)]
+        assert queued == []
+    with django_capture_on_commit_callbacks(execute=True), transaction.atomic():
+        later = queue()
+    first, second, third = (email.pk for email in emails)
+    assert queued == [[first, second], [third], [later.pk]]  # chunks of SEND_CHUNK ids
+
+
+def test_an_email_rolled_back_with_its_savepoint_is_not_queued(
+    monkeypatch, django_capture_on_commit_callbacks
+):
+    queued = []
+    monkeypatch.setattr(tasks.send_emails, "delay", queued.append)
+    with django_capture_on_commit_callbacks(execute=True), transaction.atomic():
+        before = queue()
+        with pytest.raises(RuntimeError), transaction.atomic():
+            queue()
+            raise RuntimeError("this part of the change failed")
+        after = queue()
+    assert sorted(pk for ids in queued for pk in ids) == [before.pk, after.pk]
+
+
+@override_settings(EMAIL_BACKEND=COUNTING)
+def test_a_batch_of_emails_goes_out_over_one_connection(mailoutbox):
+    emails = queue_numbered(5)
+    assert tasks.send_emails([email.pk for email in emails]) == {"sent": 5}
+    assert len(mailoutbox) == 5
+    assert CountingBackend.opened == 1
+    # The next task reuses the same connection.
+    assert tasks.send_email(queue().pk) == "sent"
+    assert CountingBackend.opened == 1
+
+
+@override_settings(EMAIL_BACKEND=COUNTING)
+def test_a_connection_dropped_mid_batch_is_reopened_and_the_rest_are_sent(mailoutbox):
+    emails = queue_numbered(5)
+    CountingBackend.drop_on = "Email 2"
+    outcome = mail.deliver_many([email.pk for email in emails])
+    assert outcome == {"sent": 4, "failed": 1}
+    assert sorted(message.subject for message in mailoutbox) == [
+        "Email 0",
+        "Email 1",
+        "Email 3",
+        "Email 4",
+    ]
+    assert CountingBackend.opened == 2
+    dropped = OutboxEmail.objects.get(pk=emails[2].pk)
+    assert dropped.status == OutboxEmail.Status.PENDING and dropped.attempts == 1
+    assert "SMTPServerDisconnected" in dropped.last_error
+
+
+@override_settings(EMAIL_BACKEND=COUNTING)
+def test_an_idle_connection_is_replaced_before_use(mailoutbox):
+    assert mail.deliver(queue().pk) == "sent"
+    mail._smtp.last_used -= mail.SMTP_IDLE_REUSE + 1  # as if it had waited that long
+    assert mail.deliver(queue().pk) == "sent"
+    assert CountingBackend.opened == 2
+    assert len(mailoutbox) == 2
+
+
+def test_a_send_task_queued_before_batching_is_still_delivered(mailoutbox):
+    email = queue()
+    assert tasks.send_email(email.pk) == "sent"
+    assert tasks.send_emails([email.pk, 999_999]) == {"already-sent": 1, "locked-or-missing": 1}
+    assert len(mailoutbox) == 1
