@@ -88,6 +88,26 @@ def queue_email(
     ``attachments`` are text files: ``{"filename": ..., "content": ..., "mimetype": ...}``.
     """
     rendered = render_email(template, context, language=language)
+    return store_email(
+        to=to,
+        template=template,
+        rendered=rendered,
+        language=language,
+        about=about,
+        attachments=attachments,
+    )
+
+
+def store_email(
+    *,
+    to: str,
+    template: str,
+    rendered: RenderedEmail,
+    language: str,
+    about: models.Model | None = None,
+    attachments: list[dict[str, str]] | None = None,
+) -> OutboxEmail:
+    """``queue_email`` for an email rendered beforehand (e.g. before taking a lock)."""
     return _store(
         to_email=to,
         language=language,

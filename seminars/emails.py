@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 from django.conf import settings
 from django.utils import translation
 
@@ -11,32 +13,61 @@ from . import calendar, links
 from .models import Registration, RegistrationStatus
 
 
-def _queue(
+@dataclass(frozen=True)
+class PreparedEmail:
+    """A seminar email rendered for one registration, not yet stored in the outbox."""
+
+    template: str
+    rendered: mail.RenderedEmail
+    attachments: list[dict[str, str]] | None
+    status: str  # the registration status it was written for
+
+
+def _prepare(
     registration: Registration, name: str, *, attach_calendar: bool = False, **context
-) -> None:
+) -> PreparedEmail:
+    template = f"seminars/emails/{name}"
     with translation.override(registration.language):
         attachments = [calendar.ics_attachment(registration)] if attach_calendar else None
-        mail.queue_email(
-            to=registration.email,
-            template=f"seminars/emails/{name}",
-            context={
+        rendered = mail.render_email(
+            template,
+            {
                 "registration": registration,
                 "seminar": registration.seminar,
                 "manage_url": settings.SITE_URL + links.manage_path(registration),
                 **context,
             },
             language=registration.language,
-            about=registration,
-            attachments=attachments,
         )
+    return PreparedEmail(template, rendered, attachments, registration.status)
+
+
+def store(registration: Registration, prepared: PreparedEmail) -> None:
+    mail.store_email(
+        to=registration.email,
+        template=prepared.template,
+        rendered=prepared.rendered,
+        language=registration.language,
+        about=registration,
+        attachments=prepared.attachments,
+    )
+
+
+def _queue(
+    registration: Registration, name: str, *, attach_calendar: bool = False, **context
+) -> None:
+    store(registration, _prepare(registration, name, attach_calendar=attach_calendar, **context))
+
+
+def prepare_status(registration: Registration) -> PreparedEmail:
+    """The confirmation of a seat, or of a place on the waiting list (may be unsaved yet)."""
+    if registration.status == RegistrationStatus.WAITING:
+        return _prepare(registration, "waiting")
+    return _prepare(registration, "confirmation", attach_calendar=True)
 
 
 def queue_status(registration: Registration) -> None:
-    """The confirmation of a seat, or of a place on the waiting list."""
-    if registration.status == RegistrationStatus.WAITING:
-        _queue(registration, "waiting")
-    else:
-        _queue(registration, "confirmation", attach_calendar=True)
+    store(registration, prepare_status(registration))
 
 
 def queue_promoted(registration: Registration) -> None:

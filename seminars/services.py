@@ -62,9 +62,31 @@ def register_for_seminar(
     """Give the person a seat, or a place on the waiting list when they asked for one.
 
     The seminar row is locked for the count, so simultaneous registrations never take more
-    seats than the capacity.
+    seats than the capacity. The confirmation is written before the lock, for the status an
+    unlocked count predicts, so that in a rush each registration holds the lock only for the
+    count and the inserts; when the locked count decides otherwise (the last seats), it is
+    written again.
     """
     now = now or timezone.now()
+    fields = {name: data.get(name, "") for name in SUBMITTED_FIELDS}
+    fields["email"] = normalize_email(fields["email"])
+    registration = Registration(
+        seminar=seminar,
+        reference=new_reference("S"),
+        token=secrets.token_urlsafe(32),
+        language=language,
+        registered_at=now,
+        consented_at=now,
+        **fields,
+    )
+    seats_taken = seminar.registrations.seated().count()
+    registration.status = (
+        RegistrationStatus.CONFIRMED
+        if seats_taken < seminar.capacity
+        else RegistrationStatus.WAITING
+    )
+    prepared = emails.prepare_status(registration)
+
     locked = Seminar.objects.select_for_update().get(pk=seminar.pk)
     today = timezone.localdate(now)
     if not locked.published or today < locked.application_opens_on:
@@ -73,8 +95,6 @@ def register_for_seminar(
         )
     if today > locked.application_closes_on or now >= locked.starts_at:
         raise RegistrationRefused(_("Registration for this session has closed."), "closed")
-    fields = {name: data.get(name, "") for name in SUBMITTED_FIELDS}
-    fields["email"] = normalize_email(fields["email"])
     existing = locked.registrations.active().filter(email=fields["email"]).first()
     if existing:
         raise RegistrationRefused(
@@ -88,35 +108,33 @@ def register_for_seminar(
         status = RegistrationStatus.WAITING
     else:
         raise RegistrationRefused(_("This session is full."), "full")
-    registration = _create(locked, fields, status=status, language=language, now=now)
-    emails.queue_status(registration)
+    reference = registration.reference
+    registration.seminar, registration.status = locked, status
+    _create(registration)
+    if status != prepared.status or registration.reference != reference:
+        prepared = emails.prepare_status(registration)
+    emails.store(registration, prepared)
     return registration
 
 
-def _create(
-    seminar: Seminar, fields: dict, *, status: str, language: str, now: dt.datetime
-) -> Registration:
+def _create(registration: Registration) -> None:
+    """Insert the registration; a reference already taken is replaced by a new one."""
     for _attempt in range(5):
         try:
             with transaction.atomic():
-                return Registration.objects.create(
-                    seminar=seminar,
-                    reference=new_reference("S"),
-                    token=secrets.token_urlsafe(32),
-                    language=language,
-                    status=status,
-                    registered_at=now,
-                    consented_at=now,
-                    **fields,
-                )
+                registration.save(force_insert=True)
+                return
         except IntegrityError:
-            existing = seminar.registrations.active().filter(email=fields["email"]).first()
+            existing = (
+                registration.seminar.registrations.active().filter(email=registration.email).first()
+            )
             if existing:  # cannot happen under the seminar lock; said plainly if it ever does
                 raise RegistrationRefused(
                     _("This email address is already registered for this session."),
                     "duplicate",
                     existing=existing,
                 ) from None
+            registration.pk, registration.reference = None, new_reference("S")
     raise RuntimeError("could not allocate a registration reference")
 
 

@@ -12,7 +12,7 @@ from icalendar import Calendar
 
 from harassment_portal.models import OutboxEmail
 from seminars import links, services
-from seminars.models import Registration, RegistrationStatus, SeminarStatus
+from seminars.models import Registration, RegistrationStatus, Seminar, SeminarStatus
 
 from .factories import make_seminar, person, register
 
@@ -302,3 +302,20 @@ def test_my_registrations_email_lists_the_links(mailoutbox, django_capture_on_co
         assert services.send_my_registrations("nobody@example.jp") == 0
     assert len(mailoutbox) == 1
     assert registrations_linked_from(mailoutbox[0].body) == [a, b]
+
+
+def test_the_email_follows_the_locked_count_when_the_last_seat_went_meanwhile(
+    mailoutbox, django_capture_on_commit_callbacks
+):
+    seminar = make_seminar(capacity=1)
+    register(seminar, 1)
+    stale = Seminar.objects.get(pk=seminar.pk)
+    stale.capacity = 2  # what the page showed: one seat left; the office has since cut it
+    mailoutbox.clear()
+    with django_capture_on_commit_callbacks(execute=True):
+        late = services.register_for_seminar(
+            stale, person(2), language="en", join_waiting_list=True
+        )
+    assert late.status == RegistrationStatus.WAITING
+    assert OutboxEmail.objects.about(late).get().template == "seminars/emails/waiting"
+    assert len(mailoutbox) == 1 and not mailoutbox[0].attachments  # no calendar for a queue
