@@ -36,10 +36,15 @@ def no_fill_delay(settings):
 
 @pytest.fixture(autouse=True)
 def _fresh_cache():
-    """Each test starts with an empty cache (the Redis cache in CI is a database of its own)."""
+    """Each test starts with an empty cache (the Redis cache in CI is a database of its own),
+    and with no form layout kept from another test (harassment_portal/form_layouts.py)."""
+    from harassment_portal import form_layouts
+
     cache.clear()
+    form_layouts.forget_all()
     yield
     cache.clear()
+    form_layouts.forget_all()
 
 
 @dataclass

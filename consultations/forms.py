@@ -10,6 +10,7 @@ from django.urls import reverse
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
+from harassment_portal.form_layouts import CachedBlankLayout
 from harassment_portal.forms import (
     BotTrapMixin,
     PortalForm,
@@ -31,7 +32,7 @@ DETAILS_MAX = 4000
 TRIED_MAX = 2000
 
 
-class ConsultationForm(BotTrapMixin, PortalForm, forms.ModelForm):
+class ConsultationForm(CachedBlankLayout, BotTrapMixin, PortalForm, forms.ModelForm):
     eligibility_confirmed = forms.BooleanField(
         label=_("I do business in Tokyo, work in Tokyo, or am a customer of a business in Tokyo."),
         error_messages={"required": _("Confirm that you can use the consultation desk.")},

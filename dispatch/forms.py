@@ -11,6 +11,7 @@ from django.urls import reverse
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
+from harassment_portal.form_layouts import CachedBlankLayout
 from harassment_portal.forms import BotTrapMixin, PortalForm, clean_phone_number, half_width
 
 from .models import DispatchApplication, LegalForm, ManualState, Support
@@ -40,7 +41,7 @@ DECLARATIONS = {
 }
 
 
-class ApplicationForm(BotTrapMixin, PortalForm, forms.ModelForm):
+class ApplicationForm(CachedBlankLayout, BotTrapMixin, PortalForm, forms.ModelForm):
     support_wanted = forms.MultipleChoiceField(
         label=_("Support wanted"),
         choices=Support.choices,

@@ -109,6 +109,13 @@ def received_on(at: dt.datetime, *, closures: Collection[dt.date] | None = None)
     return local.date()
 
 
+def receipt_window(at: dt.datetime) -> str:
+    """What ``received_on(at)`` depends on besides the closures, as a short string: the Tokyo
+    date and whether the office had closed (``2026-05-01:before`` / ``2026-05-01:after``)."""
+    local = at.astimezone(TOKYO)
+    return f"{local.date().isoformat()}:{'after' if local.time() >= OFFICE_CLOSES_AT else 'before'}"
+
+
 def is_office_open(at: dt.datetime, *, closures: Collection[dt.date] | None = None) -> bool:
     """Whether the phone desk is staffed at ``at`` (weekdays 9:00-17:00 on business days)."""
     local = at.astimezone(TOKYO)

@@ -9,7 +9,7 @@ from __future__ import annotations
 import functools
 import logging
 
-from django.core.cache.backends.redis import RedisCache
+from django.core.cache.backends.redis import RedisCache, RedisCacheClient
 from redis.exceptions import RedisError
 
 logger = logging.getLogger(__name__)
@@ -34,7 +34,32 @@ def _default_of_get(key, default=None, version=None):
     return default
 
 
+class ReusedClientRedisCacheClient(RedisCacheClient):
+    """Django's Redis client, keeping one ``redis.Redis`` per connection pool.
+
+    Django builds a new ``redis.Redis`` for every cache call, and building one (its table of
+    response callbacks) costs more CPU than the call itself: about 0.2 ms, a third of serving a
+    cached page. A ``redis.Redis`` is safe to share between threads (it takes a connection
+    from the pool for each command), so one per pool is enough.
+    """
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self._clients = {}
+
+    def get_client(self, key=None, *, write=False):
+        pool = self._get_connection_pool(write)
+        client = self._clients.get(id(pool))
+        if client is None:
+            client = self._clients[id(pool)] = self._client(connection_pool=pool)
+        return client
+
+
 class ResilientRedisCache(RedisCache):
+    def __init__(self, server, params):
+        super().__init__(server, params)
+        self._class = ReusedClientRedisCacheClient
+
     get = _fail_soft(_default_of_get)(RedisCache.get)
     get_many = _fail_soft({})(RedisCache.get_many)
     has_key = _fail_soft(False)(RedisCache.has_key)

@@ -13,7 +13,7 @@ how long a deploy or the clock (a session's registration closing) takes to show.
 from __future__ import annotations
 
 import functools
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 
 from django.conf import settings
 from django.core.cache import cache
@@ -72,6 +72,12 @@ def cached_page(
     return decorate
 
 
-def forget(name: str) -> None:
-    """Drop the cached page ``name`` in every language (called after an edit)."""
-    cache.delete_many([_key(name, code) for code, _label in settings.LANGUAGES])
+def forget(name: str, *, variants: Iterable[str] = ("",)) -> None:
+    """Drop the cached page ``name`` in every language (called after an edit).
+
+    A page cached with ``vary_on`` is dropped for each of ``variants`` (its ``vary_on`` values
+    that may be in the cache now).
+    """
+    cache.delete_many(
+        [_key(name, code, extra) for code, _label in settings.LANGUAGES for extra in variants]
+    )

@@ -9,6 +9,7 @@ from django.urls import reverse
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
+from harassment_portal.form_layouts import CachedBlankLayout
 from harassment_portal.forms import BotTrapMixin, PortalForm, character_count_attrs
 
 from .models import AttendeeType, Location, Registration
@@ -17,7 +18,7 @@ from .services import SUBMITTED_FIELDS
 QUESTION_MAX = 1000
 
 
-class RegistrationForm(BotTrapMixin, PortalForm, forms.ModelForm):
+class RegistrationForm(CachedBlankLayout, BotTrapMixin, PortalForm, forms.ModelForm):
     email_again = forms.EmailField(
         label=_("Email address again"),
         help_text=_("To make sure the confirmation reaches you."),
@@ -39,6 +40,8 @@ class RegistrationForm(BotTrapMixin, PortalForm, forms.ModelForm):
         required=False,
         help_text=_("If a seat becomes free, you move up automatically and we email you."),
     )
+
+    per_request_fields = ("form_started",)  # no submission key: the email is unique per session
 
     class Meta:
         model = Registration
@@ -92,6 +95,9 @@ class RegistrationForm(BotTrapMixin, PortalForm, forms.ModelForm):
             '<a href="{}">{}</a>', reverse("privacy"), _("Read the privacy notice")
         )
         self.order_fields([*SUBMITTED_FIELDS[:3], "email_again"])
+
+    def layout_variant(self) -> str:
+        return "full" if self.full else "open"
 
     @property
     def helper(self) -> FormHelper:

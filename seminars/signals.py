@@ -1,5 +1,6 @@
-"""Cache invalidation only: a change to a session or its seats shows on the public list at once."""
+"""Cache invalidation only: a change to a session or its seats shows on the public pages at once."""
 
+from django.core.cache import cache
 from django.db import transaction
 from django.db.models.signals import post_delete, post_save
 from django.dispatch import receiver
@@ -11,9 +12,22 @@ from .models import Registration, Seminar
 SEMINAR_LIST = "seminar-list"
 
 
+def session_key(pk: int) -> str:
+    """The cache key of a published session with its seat count (``views.published_session``)."""
+    return f"seminar-session:v1:{pk}"
+
+
 @receiver([post_save, post_delete], sender=Seminar)
 @receiver([post_save, post_delete], sender=Registration)
 def forget_cached_list(**kwargs) -> None:
     # Now and again after commit: a request between the two could cache the old list.
     page_cache.forget(SEMINAR_LIST)
     transaction.on_commit(lambda: page_cache.forget(SEMINAR_LIST))
+
+
+@receiver([post_save, post_delete], sender=Seminar)
+@receiver([post_save, post_delete], sender=Registration)
+def forget_cached_session(sender, instance, **kwargs) -> None:
+    key = session_key(instance.pk if sender is Seminar else instance.seminar_id)
+    cache.delete(key)
+    transaction.on_commit(lambda: cache.delete(key))

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from django.contrib import messages
+from django.core.cache import cache
 from django.db.models import Count, Q
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
@@ -17,7 +18,7 @@ from harassment_portal.page_cache import cached_page
 from . import links, services
 from .forms import MyRegistrationsForm, RegistrationForm
 from .models import SEAT_STATUSES, Seminar, SeminarStatus
-from .signals import SEMINAR_LIST
+from .signals import SEMINAR_LIST, session_key
 
 FEW_SEATS = 20
 JUST_REGISTERED = "seminar_registration"
@@ -58,9 +59,25 @@ def seminar_list(request):
     )
 
 
+def published_session(pk: int) -> Seminar:
+    """The published session with its seat count (``seated``), from the cache.
+
+    A change to the session or to one of its registrations drops it (signals.py); the status is
+    worked out from it on each request, so the clock needs no expiry, but it expires after a
+    minute anyway, like the list. Only what is shown comes from here: a registration reads and
+    locks the session in the database.
+    """
+    key = session_key(pk)
+    seminar = cache.get(key)
+    if seminar is None:
+        seminar = get_object_or_404(_with_seats(Seminar.objects), pk=pk, published=True)
+        cache.set(key, seminar, timeout=60)
+    return seminar
+
+
 class SeminarDetailView(View):
     def get(self, request, pk: int):
-        info = self._info(pk)
+        info = _describe(published_session(pk))
         form = RegistrationForm(full=info["status"] == SeminarStatus.FULL)
         return self._render(request, info, form)
 

@@ -121,3 +121,47 @@ def test_status_link_shows_each_step(client):
 
 def test_an_unknown_status_link_is_not_found(client):
     assert client.get(url("status", "x" * 43, language="en")).status_code == 404
+
+
+def test_the_cached_overview_does_not_read_the_closures(client, monkeypatch):
+    from django.utils import timezone
+
+    from harassment_portal import business_days
+
+    monkeypatch.setattr(timezone, "now", lambda: dt.datetime(2026, 5, 1, 10, tzinfo=TOKYO))
+    first = client.get(url("overview", language="en")).content
+    monkeypatch.setattr(business_days, "office_closures", lambda: pytest.fail("closures read"))
+    assert client.get(url("overview", language="en")).content == first
+
+
+@pytest.mark.parametrize("change", ["add", "delete"])
+def test_a_closure_change_shows_on_the_cached_overview_at_once(client, monkeypatch, change):
+    from django.utils import timezone
+
+    from harassment_portal.models import OfficeClosure
+
+    # Friday 1 May 2026, 10:00: counts from that day, contact by Wednesday 13 May.
+    monkeypatch.setattr(timezone, "now", lambda: dt.datetime(2026, 5, 1, 10, tzinfo=TOKYO))
+    if change == "delete":
+        closure = OfficeClosure.objects.create(date=dt.date(2026, 5, 11), reason="Maintenance")
+        before, after = "Thu 14 May 2026", "Wed 13 May 2026"
+    else:
+        before, after = "Wed 13 May 2026", "Thu 14 May 2026"
+    assert before in client.get(url("overview", language="en")).content.decode()
+    assert before in client.get(url("overview", language="en")).content.decode()  # cached
+    if change == "delete":
+        closure.delete()
+    else:
+        OfficeClosure.objects.create(date=dt.date(2026, 5, 11), reason="Maintenance")
+    html = client.get(url("overview", language="en")).content.decode()
+    assert after in html and before not in html
+
+
+def test_the_overview_moves_on_at_17_00_tokyo_time(client, monkeypatch):
+    from django.utils import timezone
+
+    now = dt.datetime(2026, 5, 1, 16, 59, tzinfo=TOKYO)  # Friday, office still open
+    monkeypatch.setattr(timezone, "now", lambda: now)
+    assert "Wed 13 May 2026" in client.get(url("overview", language="en")).content.decode()
+    now = now.replace(hour=17)  # counts from Thursday 7 May, after Golden Week
+    assert "Thu 14 May 2026" in client.get(url("overview", language="en")).content.decode()

@@ -6,6 +6,8 @@ from django import template
 from django.utils import timezone
 from django.utils.translation import get_language
 
+from harassment_portal import form_layouts
+
 register = template.Library()
 
 _JA_WEEKDAYS = "月火水木金土日"
@@ -32,3 +34,9 @@ def session_time(seminar) -> str:
     if get_language() == "ja":
         return f"{day} {start:%H:%M}~{end:%H:%M}"
     return f"{day}, {start:%H:%M}-{end:%H:%M} (JST)"
+
+
+@register.simple_tag(takes_context=True)
+def crispy_form(context, form):
+    """``{% crispy form %}``; a blank form's layout is rendered once (``form_layouts``)."""
+    return form_layouts.render(form, context)

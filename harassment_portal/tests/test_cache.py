@@ -43,3 +43,9 @@ def test_pages_and_deadlines_work_while_redis_is_down(client, redis_down):
     assert response.status_code == 200
     assert "What is customer harassment?" in response.content.decode()
     assert business_days.add_business_days(dt.date(2026, 5, 1), 5) == dt.date(2026, 5, 13)
+
+
+def test_one_redis_client_serves_every_cache_call(redis_down):
+    client = cache._cache.get_client("a")
+    assert cache._cache.get_client("b") is client
+    assert cache._cache.get_client("c", write=True) is client  # one server: one pool

@@ -201,3 +201,29 @@ def test_my_registrations_is_rate_limited(client):
         client.post(url("my_registrations", language="en"), {"email": "x@example.jp"})
     response = client.post(url("my_registrations", language="en"), {"email": "x@example.jp"})
     assert response.status_code == 429
+
+
+def test_the_session_page_shows_a_new_registration_at_once(client):
+    seminar = make_seminar(capacity=2)
+    assert "2 seats left" in client.get(url("detail", seminar.pk, language="en")).content.decode()
+    register(seminar, 1)
+    assert "1 seat left" in client.get(url("detail", seminar.pk, language="en")).content.decode()
+    register(seminar, 2)
+    html = client.get(url("detail", seminar.pk, language="en")).content.decode()
+    assert 'name="join_waiting_list"' in html
+
+
+def test_the_session_page_does_not_query_the_session_again(client, django_assert_num_queries):
+    seminar = make_seminar()
+    client.get(url("detail", seminar.pk))
+    client.cookies.clear()
+    with django_assert_num_queries(0):
+        assert client.get(url("detail", seminar.pk)).status_code == 200
+
+
+def test_an_unpublished_session_is_gone_at_once(client):
+    seminar = make_seminar()
+    assert client.get(url("detail", seminar.pk)).status_code == 200
+    seminar.published = False
+    seminar.save()
+    assert client.get(url("detail", seminar.pk)).status_code == 404
