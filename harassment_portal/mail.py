@@ -217,15 +217,7 @@ def deliver(outbox_id: int) -> str:
             if email.attempts >= settings.OUTBOX_MAX_ATTEMPTS:
                 email.status = OutboxEmail.Status.FAILED
             email.next_attempt_at = now + retry_delay(email.attempts)
-            email.save(
-                update_fields=[
-                    "attempts",
-                    "last_attempt_at",
-                    "last_error",
-                    "status",
-                    "next_attempt_at",
-                ]
-            )
+            _record(email, "attempts", "last_attempt_at", "last_error", "status", "next_attempt_at")
             logger.warning(
                 "outbox email %s failed on attempt %s (%s)",
                 outbox_id,
@@ -236,9 +228,17 @@ def deliver(outbox_id: int) -> str:
         email.status = OutboxEmail.Status.SENT
         email.sent_at = timezone.now()
         email.last_error = ""
-        email.save(update_fields=["attempts", "last_attempt_at", "status", "sent_at", "last_error"])
+        _record(email, "attempts", "last_attempt_at", "status", "sent_at", "last_error")
     logger.info("outbox email %s sent", outbox_id)
     return "sent"
+
+
+def _record(email: OutboxEmail, *fields: str) -> None:
+    """Write what a send attempt changed: one UPDATE, without the model's save machinery
+    (the address, and so its search index, never changes here)."""
+    OutboxEmail.objects.filter(pk=email.pk).update(
+        **{name: getattr(email, name) for name in fields}
+    )
 
 
 def deliver_many(outbox_ids: list[int]) -> dict[str, int]:
