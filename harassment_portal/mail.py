@@ -20,6 +20,7 @@ from __future__ import annotations
 import datetime as dt
 import logging
 import re
+import smtplib
 import threading
 import time
 from dataclasses import dataclass
@@ -152,7 +153,10 @@ def _enqueue_on_commit(outbox_id: int) -> None:
 
     The row joins the previous row's callback only if that is the last callback registered and
     was registered at the same savepoint level: a rolled-back savepoint then drops its rows
-    with its own callback, exactly as Django drops one callback per row.
+    with its own callback, exactly as Django drops one callback per row. This reads Django's
+    ``run_on_commit`` list (two tests fail loudly if its shape changes). In tests, an email
+    stored before a ``django_capture_on_commit_callbacks`` block takes in the emails stored
+    inside it at the same level: store them in their own ``atomic`` block there.
     """
     connection = transaction.get_connection()
     if connection.in_atomic_block and connection.run_on_commit:
@@ -253,26 +257,55 @@ def deliver_many(outbox_ids: list[int]) -> dict[str, int]:
 
 class _Smtp(threading.local):
     backend: BaseEmailBackend | None = None
-    backend_path = ""
+    configuration: tuple = ()
     last_used = 0.0
 
 
 _smtp = _Smtp()
 
 
+def _configuration() -> tuple:
+    return tuple(
+        getattr(settings, name, None)
+        for name in (
+            "EMAIL_BACKEND",
+            "EMAIL_HOST",
+            "EMAIL_PORT",
+            "EMAIL_HOST_USER",
+            "EMAIL_USE_TLS",
+            "EMAIL_USE_SSL",
+        )
+    )
+
+
 def _send(message: EmailMultiAlternatives) -> None:
-    """Send over this process's open connection, opening one if needed."""
+    """Send over this process's open connection, opening one if needed.
+
+    A kept connection the server has meanwhile closed (an idle timeout) is opened again and
+    the message sent on the new one, instead of counting as a failed attempt.
+    """
     if _smtp.backend is not None and (
-        _smtp.backend_path != settings.EMAIL_BACKEND
+        _smtp.configuration != _configuration()
         or time.monotonic() - _smtp.last_used > SMTP_IDLE_REUSE
     ):
         close_connection()
+    reused = _smtp.backend is not None
+    try:
+        _open_if_needed().send_messages([message])
+    except (smtplib.SMTPServerDisconnected, ConnectionError):
+        if not reused:
+            raise
+        close_connection()
+        _open_if_needed().send_messages([message])
+    _smtp.last_used = time.monotonic()
+
+
+def _open_if_needed() -> BaseEmailBackend:
     if _smtp.backend is None:
         backend = get_connection()
         backend.open()
-        _smtp.backend, _smtp.backend_path = backend, settings.EMAIL_BACKEND
-    _smtp.backend.send_messages([message])
-    _smtp.last_used = time.monotonic()
+        _smtp.backend, _smtp.configuration = backend, _configuration()
+    return _smtp.backend
 
 
 def close_connection() -> None:

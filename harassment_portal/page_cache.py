@@ -57,6 +57,7 @@ def cached_page(
                 patch_vary_headers(response, ("Cookie",))
                 return response
             response = view(request, *args, **kwargs)
+            patch_vary_headers(response, ("Cookie",))  # the cached copy says so too
             if response.status_code == 200 and not response.streaming and not response.cookies:
                 if hasattr(response, "render"):
                     response.render()

@@ -79,6 +79,7 @@ def register_for_seminar(
         consented_at=now,
         **fields,
     )
+    seen = _as_shown(seminar)
     seats_taken = seminar.registrations.seated().count()
     registration.status = (
         RegistrationStatus.CONFIRMED
@@ -111,10 +112,19 @@ def register_for_seminar(
     reference = registration.reference
     registration.seminar, registration.status = locked, status
     _create(registration)
-    if status != prepared.status or registration.reference != reference:
+    if (
+        status != prepared.status
+        or registration.reference != reference
+        or _as_shown(locked) != seen  # the office changed the session meanwhile
+    ):
         prepared = emails.prepare_status(registration)
     emails.store(registration, prepared)
     return registration
+
+
+def _as_shown(seminar: Seminar) -> tuple:
+    """Everything about the session an email may show."""
+    return tuple(getattr(seminar, field.attname) for field in Seminar._meta.concrete_fields)
 
 
 def _create(registration: Registration) -> None:
@@ -294,12 +304,17 @@ def _remindable():
 
 @transaction.atomic
 def remind(registration_ids: list[int]) -> int:
-    """Queue the reminder of each registration still waiting for one; return how many."""
+    """Queue the reminder of each registration still waiting for one; return how many.
+
+    A row another transaction holds (a cancellation, a second run) is waited for, not
+    skipped: the condition is checked again once it is free, so nobody is reminded twice and
+    nobody is left out.
+    """
     due = list(
         _remindable()
-        .filter(pk__in=registration_ids)
+        .filter(pk__in=registration_ids, seminar__starts_at__gt=timezone.now())
         .select_related("seminar")
-        .select_for_update(skip_locked=True, of=("self",))
+        .select_for_update(of=("self",))
     )
     for registration in due:
         emails.queue_reminder(registration)

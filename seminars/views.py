@@ -63,15 +63,15 @@ def published_session(pk: int) -> Seminar:
     """The published session with its seat count (``seated``), from the cache.
 
     A change to the session or to one of its registrations drops it (signals.py); the status is
-    worked out from it on each request, so the clock needs no expiry, but it expires after a
-    minute anyway, like the list. Only what is shown comes from here: a registration reads and
-    locks the session in the database.
+    worked out from it on each request. A read that raced a registration's commit may put an
+    older seat count back after the drop, so it expires after 15 s. Only what is shown comes
+    from here: a registration reads and locks the session in the database.
     """
     key = session_key(pk)
     seminar = cache.get(key)
     if seminar is None:
         seminar = get_object_or_404(_with_seats(Seminar.objects), pk=pk, published=True)
-        cache.set(key, seminar, timeout=60)
+        cache.set(key, seminar, timeout=15)
     return seminar
 
 

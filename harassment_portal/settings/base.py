@@ -148,11 +148,12 @@ CELERY_BEAT_SCHEDULE = {
         "task": "consultations.tasks.send_due_digest",
         "schedule": crontab(hour=8, minute=30),
     },
-    # Every morning at 9:00: reminders for the seminars before the next business day (the job
-    # skips closed days, and each person is reminded once).
+    # Every morning at 9:00, and again at 13:00: reminders for the seminars before the next
+    # business day (the job skips closed days, and each person is reminded once).
     "seminars-reminders": {
         "task": "seminars.tasks.send_reminders",
-        "schedule": crontab(hour=9, minute=0),
+        # 13:00 catches anyone a failed batch of the morning run left out (nobody twice).
+        "schedule": crontab(hour="9,13", minute=0),
     },
     # Business-day mornings at 8:40: expert-dispatch deadline reminders and escalations
     # (each alert once; none on closed days; none once the step is done).

@@ -319,3 +319,19 @@ def test_the_email_follows_the_locked_count_when_the_last_seat_went_meanwhile(
     assert late.status == RegistrationStatus.WAITING
     assert OutboxEmail.objects.about(late).get().template == "seminars/emails/waiting"
     assert len(mailoutbox) == 1 and not mailoutbox[0].attachments  # no calendar for a queue
+
+
+def test_the_email_shows_the_session_as_it_is_when_the_seat_is_taken(
+    mailoutbox, django_capture_on_commit_callbacks
+):
+    seminar = make_seminar(capacity=5)
+    shown = Seminar.objects.get(pk=seminar.pk)  # what the page showed the person
+    later = seminar.starts_at + dt.timedelta(hours=1)
+    Seminar.objects.filter(pk=seminar.pk).update(
+        starts_at=later, ends_at=later + dt.timedelta(hours=2)
+    )  # the office moved it while the person typed
+    with django_capture_on_commit_callbacks(execute=True):
+        registration = services.register_for_seminar(shown, person(1), language="en")
+    body = OutboxEmail.objects.about(registration).get().body_text
+    assert timezone.localtime(later).strftime("%H:%M") in body
+    assert timezone.localtime(seminar.starts_at).strftime("%H:%M") not in body
