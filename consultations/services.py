@@ -80,23 +80,14 @@ def _move(
     **changes: Any,
 ) -> Consultation:
     """Apply a move of the status table and write its history row."""
-
-    def record(locked: Consultation, from_status: str) -> None:
-        ConsultationEvent.objects.create(
-            consultation=locked,
-            by=by,
-            action=action,
-            from_status=from_status,
-            to_status=to,
-            note=note,
-        )
-
     return transition(
         consultation,
         to,
         transitions=TRANSITIONS,
         labels=Status,
-        record=record,
+        by=by,
+        action=action,
+        note=note,
         allow_same=allow_same,
         **changes,
     )

@@ -106,23 +106,14 @@ def submit_application(
 
 def _move(application, to: str, *, by, action: str, note: str = "", allow_same=False, **changes):
     """Apply a move of the status table and write its history row."""
-
-    def record(locked: DispatchApplication, from_status: str) -> None:
-        DispatchEvent.objects.create(
-            application=locked,
-            by=by,
-            action=action,
-            from_status=from_status,
-            to_status=to,
-            note=note,
-        )
-
     return transition(
         application,
         to,
         transitions=TRANSITIONS,
         labels=Status,
-        record=record,
+        by=by,
+        action=action,
+        note=note,
         allow_same=allow_same,
         **changes,
     )

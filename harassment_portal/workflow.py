@@ -44,16 +44,18 @@ def transition(
     *,
     transitions: dict[str, frozenset[str]],
     labels: type[models.TextChoices],
-    record: Callable[[M, str], Any],
+    by: models.Model | None,
+    action: str,
+    note: str = "",
     allow_same: bool = False,
     **changes: Any,
 ) -> M:
-    """Lock the row, check the move against ``transitions``, apply it, and ``record`` it.
+    """Lock the row, check the move against ``transitions``, apply it, and write the history
+    line in its ``events`` (a ``StatusEvent``: who, which action, from and to, a note).
 
     A move to the status the row already has is refused (code ``already``), so a double
     click or a second POST never sends an email twice, unless ``allow_same`` says the step
     may repeat (a follow-up reply, a rescheduled interview).
-    ``record(locked_row, from_status)`` writes the history row.
     """
     locked = type(obj).objects.select_for_update().get(pk=obj.pk)
     if locked.status == to and not allow_same:
@@ -74,5 +76,5 @@ def transition(
     if any(f.name == "updated_at" for f in locked._meta.fields):
         fields.append("updated_at")
     locked.save(update_fields=fields)
-    record(locked, from_status)
+    locked.events.create(by=by, action=action, from_status=from_status, to_status=to, note=note)
     return locked

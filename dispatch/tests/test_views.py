@@ -4,6 +4,7 @@ import datetime as dt
 
 import pytest
 from django.contrib.auth.models import User
+from django.test import override_settings
 from django.urls import reverse
 from django.utils import translation
 
@@ -165,3 +166,14 @@ def test_the_overview_moves_on_at_17_00_tokyo_time(client, monkeypatch):
     assert "Wed 13 May 2026" in client.get(url("overview", language="en")).content.decode()
     now = now.replace(hour=17)  # counts from Thursday 7 May, after Golden Week
     assert "Thu 14 May 2026" in client.get(url("overview", language="en")).content.decode()
+
+
+@override_settings(DISPATCH_RATE_LIMIT_PER_HOUR=1)
+def test_applications_are_rate_limited_per_address_by_the_setting(client):
+    post_form(client)
+    assert client.post(url("check")).status_code == 302
+    post_form(client, organisation_name="東京第二協会")
+    response = client.post(url("check"))
+    assert response.status_code == 429
+    assert "東京第二協会" in response.content.decode()  # the answers are still shown
+    assert DispatchApplication.objects.count() == 1

@@ -228,3 +228,12 @@ def test_a_refused_address_is_not_kept_in_the_error_staff_see(settings):
     email.refresh_from_db()
     assert "SMTPRecipientsRefused" in email.last_error and "550" in email.last_error
     assert MARK not in email.last_error and "[address]" in email.last_error
+
+
+def test_saving_only_the_address_keeps_its_search_index_current():
+    consultation = make_consultation(email="old@example.jp")
+    consultation.email = "New@Example.jp"
+    consultation.save(update_fields=["email"])
+    assert Consultation.objects.get(pk=consultation.pk).email_index == encryption.blind_index(
+        "new@example.jp"
+    )

@@ -167,3 +167,24 @@ def test_staff_passwords_are_hashed_with_argon2():
 
     with override_settings(PASSWORD_HASHERS=base.PASSWORD_HASHERS):
         assert make_password("correct horse battery staple").startswith("argon2$")
+
+
+@pytest.mark.django_db
+def test_the_hourly_job_deletes_expired_sessions_only():
+    import datetime as dt
+
+    from django.contrib.sessions.backends.db import SessionStore
+    from django.contrib.sessions.models import Session
+    from django.utils import timezone
+
+    from harassment_portal.tasks import clear_expired_sessions
+
+    expired, live = SessionStore(), SessionStore()
+    for session in (expired, live):
+        session["consultation_draft"] = "a draft"
+        session.save()
+    Session.objects.filter(session_key=expired.session_key).update(
+        expire_date=timezone.now() - dt.timedelta(minutes=1)
+    )
+    clear_expired_sessions()
+    assert list(Session.objects.values_list("session_key", flat=True)) == [live.session_key]
