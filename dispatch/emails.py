@@ -43,33 +43,24 @@ def queue_decision(application: DispatchApplication) -> None:
 
 def queue_visit_confirmations(visit: DispatchVisit) -> None:
     """The applicant (in their language) and the expert (in Japanese) each get one."""
-    application = visit.application
-    with translation.override(application.language):
-        ics = visit_ics(visit)
-    _to_applicant(application, "visit", visit=visit, attachments=[ics])
-    with translation.override(settings.LANGUAGE_CODE):
-        expert_ics = visit_ics(visit)
-    mail.queue_email(
-        to=visit.expert.email,
-        template="dispatch/emails/visit_expert",
-        context={"application": application, "visit": visit},
-        language=settings.LANGUAGE_CODE,
-        about=application,
-        attachments=[expert_ics],
-    )
+    _to_both(visit, "visit")
 
 
 def queue_visit_cancelled(visit: DispatchVisit) -> None:
     """Tell the applicant and the expert, with a calendar file that removes the event."""
+    _to_both(visit, "visit_cancelled", cancelled=True)
+
+
+def _to_both(visit: DispatchVisit, name: str, *, cancelled: bool = False) -> None:
     application = visit.application
     with translation.override(application.language):
-        ics = visit_ics(visit, cancelled=True)
-    _to_applicant(application, "visit_cancelled", visit=visit, attachments=[ics])
+        ics = visit_ics(visit, cancelled=cancelled)
+    _to_applicant(application, name, visit=visit, attachments=[ics])
     with translation.override(settings.LANGUAGE_CODE):
-        expert_ics = visit_ics(visit, cancelled=True)
+        expert_ics = visit_ics(visit, cancelled=cancelled)
     mail.queue_email(
         to=visit.expert.email,
-        template="dispatch/emails/visit_cancelled_expert",
+        template=f"dispatch/emails/{name}_expert",
         context={"application": application, "visit": visit},
         language=settings.LANGUAGE_CODE,
         about=application,
