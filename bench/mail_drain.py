@@ -19,7 +19,7 @@ from pathlib import Path
 from django.conf import settings
 from django.utils import timezone
 
-from harassment_portal import encryption, mail
+from harassment_portal import encryption, mail, mime
 from harassment_portal.models import OutboxEmail
 
 from . import server
@@ -105,7 +105,7 @@ def create_rows(count: int) -> list[int]:
 def bare_loop(ids: list[int], port: int) -> float:
     """Seconds for smtplib to send the same messages over one connection (built beforehand)."""
     messages = [
-        (email.to_email, mail._build_message(email).message().as_bytes(linesep="\r\n"))
+        (email.to_email, mime.build_message(email).message().as_bytes(linesep="\r\n"))
         for email in OutboxEmail.objects.filter(pk__in=ids).order_by("pk")
     ]
     sender = settings.DEFAULT_FROM_EMAIL

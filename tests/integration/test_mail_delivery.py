@@ -1,10 +1,11 @@
 """The outbox on the real stack: PostgreSQL, Redis, a Celery worker process and an SMTP server."""
 
 import datetime as dt
+import threading
 import time
 
 import pytest
-from django.db import transaction
+from django.db import connection, transaction
 from django.utils import timezone
 
 from harassment_portal import mail
@@ -77,3 +78,61 @@ def test_smtp_refusals_are_retried_until_the_server_accepts(
         assert wait_until(lambda: len(smtp_sink.messages) == 1), worker.output()
     email.refresh_from_db()
     assert email.status == OutboxEmail.Status.SENT and email.attempts == 2
+
+
+@pytest.fixture
+def unsent(monkeypatch):
+    """Rows stay pending after their commit: no task runs them (the tests send them)."""
+    monkeypatch.setattr(mail, "enqueue", lambda *ids: True)
+
+
+def test_a_row_another_worker_is_sending_is_skipped_then_sent_once(
+    postgres_url, unsent, mailoutbox
+):
+    first, second = (queue_in_a_transaction(f"person{index}@example.jp") for index in range(2))
+    locked, release = threading.Event(), threading.Event()
+
+    def another_worker_sending_the_first():
+        try:
+            with transaction.atomic():
+                OutboxEmail.objects.select_for_update().get(pk=first.pk)
+                locked.set()
+                release.wait(timeout=30)
+        finally:
+            connection.close()
+
+    holder = threading.Thread(target=another_worker_sending_the_first)
+    holder.start()
+    assert locked.wait(timeout=10)
+    try:
+        assert mail.deliver_many([first.pk, second.pk]) == {"locked-or-missing": 1, "sent": 1}
+    finally:
+        release.set()
+        holder.join(timeout=30)
+    first.refresh_from_db()
+    assert first.status == OutboxEmail.Status.PENDING and first.attempts == 0
+    assert mail.deliver_many([first.pk, second.pk]) == {"sent": 1, "already-sent": 1}
+    assert sorted(message.to[0] for message in mailoutbox) == [
+        "person0@example.jp",
+        "person1@example.jp",
+    ]
+
+
+def test_only_the_record_of_a_send_skips_the_wait_for_the_disk(postgres_url, unsent, mailoutbox):
+    """Asynchronous commit is the sending transaction's own setting, not the connection's."""
+    email = queue_in_a_transaction()
+    with transaction.atomic():
+        assert mail._lock(email.pk) == (OutboxEmail.Status.PENDING, 0)
+        assert _setting("synchronous_commit") == "off"
+    assert _setting("synchronous_commit") == "on"
+    assert mail.deliver(email.pk) == "sent"
+    assert _setting("synchronous_commit") == "on"
+    email.refresh_from_db()
+    assert email.status == OutboxEmail.Status.SENT and email.attempts == 1
+    assert email.sent_at >= email.last_attempt_at
+
+
+def _setting(name: str) -> str:
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT current_setting(%s)", [name])
+        return cursor.fetchone()[0]
