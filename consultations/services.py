@@ -43,7 +43,8 @@ def submit_consultation(
     reload, back and resubmit).
     """
     now = now or timezone.now()
-    received = business_days.received_on(now)
+    closures = business_days.office_closures()  # read once for the three dates below
+    received = business_days.received_on(now, closures=closures)
     fields = {name: data[name] for name in SUBMITTED_FIELDS if name in data}
 
     def create(reference: str) -> Consultation:
@@ -54,9 +55,9 @@ def submit_consultation(
             language=language,
             received_at=now,
             received_on=received,
-            reply_expected_from=business_days.add_business_days(received, 1),
+            reply_expected_from=business_days.add_business_days(received, 1, closures=closures),
             reply_due_on=business_days.add_business_days(
-                received, settings.CONSULTATION_REPLY_TARGET_DAYS
+                received, settings.CONSULTATION_REPLY_TARGET_DAYS, closures=closures
             ),
             consented_at=now,
         )

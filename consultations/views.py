@@ -39,8 +39,8 @@ class CheckView(ConsultationFlow, FlowCheckView):
     def rate_limit_per_hour(self) -> int:
         return settings.CONSULTATION_RATE_LIMIT_PER_HOUR
 
-    def already_submitted(self, key) -> bool:
-        return Consultation.objects.filter(submission_key=key).exists()
+    def find_submitted(self, key) -> int | None:
+        return Consultation.objects.filter(submission_key=key).values_list("pk", flat=True).first()
 
     def submit(self, data, *, key, language):
         consultation, _created = services.submit_consultation(

@@ -77,7 +77,8 @@ def submit_application(
 ) -> tuple[DispatchApplication, bool]:
     """Store an application and acknowledge it; a repeated submit returns the first one."""
     now = now or timezone.now()
-    received = business_days.received_on(now)
+    closures = business_days.office_closures()  # read once for both dates
+    received = business_days.received_on(now, closures=closures)
     fields = {name: data[name] for name in SUBMITTED_FIELDS if name in data}
 
     def create(reference: str) -> DispatchApplication:
@@ -90,7 +91,9 @@ def submit_application(
             fiscal_year=fiscal_year_of(received),
             submitted_at=now,
             received_on=received,
-            contact_due_on=business_days.add_business_days(received, CONTACT_WITHIN),
+            contact_due_on=business_days.add_business_days(
+                received, CONTACT_WITHIN, closures=closures
+            ),
             consented_at=now,
         )
         DispatchEvent.objects.create(

@@ -67,8 +67,12 @@ class CheckView(ApplicationFlow, FlowCheckView):
     def rate_limit_per_hour(self) -> int:
         return settings.DISPATCH_RATE_LIMIT_PER_HOUR
 
-    def already_submitted(self, key) -> bool:
-        return DispatchApplication.objects.filter(submission_key=key).exists()
+    def find_submitted(self, key) -> int | None:
+        return (
+            DispatchApplication.objects.filter(submission_key=key)
+            .values_list("pk", flat=True)
+            .first()
+        )
 
     def submit(self, data, *, key, language):
         application, _created = services.submit_application(

@@ -41,7 +41,10 @@ class FlowMixin:
         return read_draft(request.session, self.draft_key)
 
     def save_draft(self, request, draft: dict) -> None:
-        request.session[self.draft_key] = encryption.encrypt(json.dumps(draft))
+        request.session[self.draft_key] = encryption.encrypt(
+            # UTF-8 as is: Japanese answers escaped as \uXXXX would take twice the space
+            json.dumps(draft, ensure_ascii=False)
+        )
 
 
 def read_draft(session, key: str) -> dict | None:
@@ -93,7 +96,8 @@ class FlowCheckView(FlowMixin, View):
         """Store the answers (idempotently for ``key``); return the stored record."""
         raise NotImplementedError
 
-    def already_submitted(self, key: uuid.UUID) -> bool:
+    def find_submitted(self, key: uuid.UUID) -> int | None:
+        """The pk of the record a send of this form's key stored before, if any."""
         raise NotImplementedError
 
     def get(self, request):
@@ -107,19 +111,21 @@ class FlowCheckView(FlowMixin, View):
         if not draft:
             return redirect(self.url("thanks" if request.session.get(self.done_key) else "form"))
         key = uuid.UUID(draft["key"])
-        if not self.already_submitted(key) and not ratelimit.hit(
-            self.rate_limit_scope,
-            ratelimit.client_address(request),
-            limit=self.rate_limit_per_hour,
-            window=3600,
-        ):
-            error = _(
-                "Too many forms have been sent from your connection. Please try again "
-                "in an hour, or contact the office."
-            )
-            return self.render_check(request, draft, error=error, status=429)
-        record = self.submit(draft["data"], key=key, language=get_language())
-        request.session[self.done_key] = record.pk
+        record_pk = self.find_submitted(key)  # a resend is not counted against the limit
+        if record_pk is None:
+            if not ratelimit.hit(
+                self.rate_limit_scope,
+                ratelimit.client_address(request),
+                limit=self.rate_limit_per_hour,
+                window=3600,
+            ):
+                error = _(
+                    "Too many forms have been sent from your connection. Please try again "
+                    "in an hour, or contact the office."
+                )
+                return self.render_check(request, draft, error=error, status=429)
+            record_pk = self.submit(draft["data"], key=key, language=get_language()).pk
+        request.session[self.done_key] = record_pk
         del request.session[self.draft_key]
         return redirect(self.url("thanks"))
 

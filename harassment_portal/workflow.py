@@ -20,13 +20,11 @@ def submit_once(
 ) -> tuple[M, bool]:
     """Run ``create(reference)`` once per submission key; return the row and whether it is new.
 
-    A key seen before returns the stored row (double click, reload, back and resubmit; a unique
-    constraint settles two sends at the same moment). A reference collision, one in 10^12,
-    draws another reference.
+    A key seen before returns the stored row (double click, reload, back and resubmit): the
+    unique constraint on the key refuses the second insert, which then finds the first. The
+    insert is tried first because the public forms look the key up before they get here. A
+    reference collision, one in 10^12, draws another reference.
     """
-    existing = model.objects.filter(submission_key=submission_key).first()
-    if existing:
-        return existing, False
     for _attempt in range(5):
         try:
             with transaction.atomic():

@@ -9,7 +9,7 @@ from django.test import override_settings
 
 from conftest import free_port
 from faq import services as faq_services
-from harassment_portal import business_days
+from harassment_portal import business_days, ratelimit
 
 pytestmark = pytest.mark.django_db
 
@@ -35,6 +35,11 @@ def test_cache_calls_degrade_to_misses(redis_down, caplog):
         cache.set("k", 1)
         cache.delete_many(["a"])
     assert "cache get skipped: ConnectionError" in caplog.text
+
+
+def test_the_rate_limit_lets_people_through_while_redis_is_down(redis_down):
+    assert cache.count("k", timeout=60) == 0  # no count known
+    assert ratelimit.hit("consultation", "198.51.100.1", limit=0, window=3600) is True
 
 
 def test_pages_and_deadlines_work_while_redis_is_down(client, redis_down):

@@ -1,8 +1,10 @@
 """The per-address rate limit."""
 
 import pytest
+from django.core.cache import cache
 from django.test import RequestFactory, override_settings
 
+from conftest import require_service
 from harassment_portal import ratelimit
 
 
@@ -29,3 +31,16 @@ def test_client_address_trusts_only_the_configured_proxies(proxies, forwarded, e
     request = RequestFactory().get("/", REMOTE_ADDR="192.0.2.1", HTTP_X_FORWARDED_FOR=forwarded)
     with override_settings(TRUSTED_PROXY_COUNT=proxies):
         assert ratelimit.client_address(request) == expected
+
+
+def test_on_redis_the_count_is_one_round_trip_and_expires_with_its_window(settings):
+    """(In CI the cache is Redis; elsewhere this needs REDIS_URL.)"""
+    require_service("Redis", hasattr(cache, "count"), "set REDIS_URL")
+    assert [ratelimit.hit("t", "198.51.100.7", limit=1, window=60) for _ in range(2)] == [
+        True,
+        False,
+    ]
+    client = cache._cache.get_client(write=True)
+    (key,) = client.keys("*ratelimit:t:*")
+    assert 60 < client.ttl(key) <= 65  # the window and a margin, set when the key was made
+    assert int(client.get(key)) == 2
