@@ -10,6 +10,7 @@ import os
 import shutil
 import subprocess
 import sys
+import threading
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -17,7 +18,7 @@ from pathlib import Path
 
 import pytest
 from django.conf import settings
-from django.db import connection
+from django.db import connection, transaction
 
 from conftest import free_port, require_service
 from harassment_portal.celery import app as celery_app
@@ -202,3 +203,33 @@ def start_stack(postgres_url, redis_server, worker, smtp_sink):
         )
 
     return start
+
+
+@contextmanager
+def row_held(instance, *, release_after: float | None = None) -> Iterator[None]:
+    """Another connection holds ``instance``'s row lock (as another worker, or staff saving
+    the record, would) until the block ends, or ``release_after`` seconds into it."""
+    locked, release = threading.Event(), threading.Event()
+
+    def hold() -> None:
+        try:
+            with transaction.atomic():
+                type(instance).objects.select_for_update().get(pk=instance.pk)
+                locked.set()
+                release.wait(timeout=30)
+        finally:
+            connection.close()
+
+    holder = threading.Thread(target=hold)
+    holder.start()
+    assert locked.wait(timeout=10)
+    timer = threading.Timer(release_after, release.set) if release_after is not None else None
+    if timer:
+        timer.start()
+    try:
+        yield
+    finally:
+        release.set()
+        holder.join(timeout=30)
+        if timer:
+            timer.cancel()

@@ -11,7 +11,7 @@ import time
 from zoneinfo import ZoneInfo
 
 import pytest
-from django.db import connection, transaction
+from django.db import connection
 from django.test import Client
 from django.utils import timezone, translation
 
@@ -28,7 +28,7 @@ from seminars.models import Registration
 from seminars.tests.factories import FORM as REGISTRATION_FORM
 from seminars.tests.factories import make_seminar, register
 
-from .conftest import publishing_to, wait_until
+from .conftest import publishing_to, row_held, wait_until
 
 pytestmark = [pytest.mark.integration, pytest.mark.django_db(transaction=True)]
 
@@ -257,23 +257,9 @@ def test_the_deadline_jobs_send_nothing_on_a_closed_day(postgres_url):
 def test_a_reminder_waits_for_a_row_another_transaction_holds(postgres_url):
     deadline_data(MONDAY)
     held = Registration.objects.filter(status="confirmed").order_by("pk").first()
-    locked, release = threading.Event(), threading.Event()
-
-    def hold_the_row():  # e.g. the office marking the person, at 9:00 sharp
-        try:
-            with transaction.atomic():
-                Registration.objects.select_for_update().get(pk=held.pk)
-                locked.set()
-                release.wait(timeout=30)
-        finally:
-            connection.close()
-
-    holder = threading.Thread(target=hold_the_row)
-    holder.start()
-    assert locked.wait(timeout=10)
-    threading.Timer(1.0, release.set).start()
-    seminar_services.send_reminders(today=MONDAY)
-    holder.join(timeout=30)
+    # e.g. the office marking the person, at 9:00 sharp
+    with row_held(held, release_after=1.0):
+        seminar_services.send_reminders(today=MONDAY)
     reminded = OutboxEmail.objects.filter(template="seminars/emails/reminder")
     assert reminded.count() == 2  # nobody skipped
     assert Registration.objects.get(pk=held.pk).reminded_at is not None

@@ -1,7 +1,6 @@
 """The outbox on the real stack: PostgreSQL, Redis, a Celery worker process and an SMTP server."""
 
 import datetime as dt
-import threading
 import time
 
 import pytest
@@ -11,7 +10,7 @@ from django.utils import timezone
 from harassment_portal import mail
 from harassment_portal.models import OutboxEmail
 
-from .conftest import publishing_to, wait_until
+from .conftest import publishing_to, row_held, wait_until
 
 pytestmark = [pytest.mark.integration, pytest.mark.django_db(transaction=True)]
 
@@ -90,25 +89,8 @@ def test_a_row_another_worker_is_sending_is_skipped_then_sent_once(
     postgres_url, unsent, mailoutbox
 ):
     first, second = (queue_in_a_transaction(f"person{index}@example.jp") for index in range(2))
-    locked, release = threading.Event(), threading.Event()
-
-    def another_worker_sending_the_first():
-        try:
-            with transaction.atomic():
-                OutboxEmail.objects.select_for_update().get(pk=first.pk)
-                locked.set()
-                release.wait(timeout=30)
-        finally:
-            connection.close()
-
-    holder = threading.Thread(target=another_worker_sending_the_first)
-    holder.start()
-    assert locked.wait(timeout=10)
-    try:
+    with row_held(first):  # another worker is sending it
         assert mail.deliver_many([first.pk, second.pk]) == {"locked-or-missing": 1, "sent": 1}
-    finally:
-        release.set()
-        holder.join(timeout=30)
     first.refresh_from_db()
     assert first.status == OutboxEmail.Status.PENDING and first.attempts == 0
     assert mail.deliver_many([first.pk, second.pk]) == {"sent": 1, "already-sent": 1}
