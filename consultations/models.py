@@ -8,7 +8,6 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
-from simple_history.models import HistoricalRecords
 
 from harassment_portal.choices import Industry
 from harassment_portal.fields import (
@@ -17,6 +16,7 @@ from harassment_portal.fields import (
     EncryptedEmailField,
     EncryptedTextField,
 )
+from harassment_portal.history import History
 from harassment_portal.models import StatusEvent
 
 
@@ -188,7 +188,7 @@ class Consultation(BlindIndexed, models.Model):
     anonymised_at = models.DateTimeField(_("personal data removed"), null=True, blank=True)
 
     objects = ConsultationQuerySet.as_manager()
-    history = HistoricalRecords()
+    history = History()
 
     class Meta:
         verbose_name = _("consultation")

@@ -8,9 +8,9 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
-from simple_history.models import HistoricalRecords
 
 from harassment_portal.choices import Industry
+from harassment_portal.history import History
 from harassment_portal.models import StatusEvent
 
 MAX_VISITS = 5  # per organisation and fiscal year
@@ -95,7 +95,7 @@ class Expert(models.Model):
     industries = models.JSONField(_("industries known"), default=list, blank=True)
     active = models.BooleanField(_("active"), default=True)
     notes = models.TextField(_("notes"), blank=True)
-    history = HistoricalRecords()
+    history = History()
 
     class Meta:
         verbose_name = _("expert")
@@ -172,7 +172,7 @@ class DispatchApplication(models.Model):
     anonymised_at = models.DateTimeField(_("personal data removed"), null=True, blank=True)
 
     objects = ApplicationQuerySet.as_manager()
-    history = HistoricalRecords()
+    history = History()
 
     class Meta:
         verbose_name = _("dispatch application")
@@ -235,7 +235,7 @@ class DispatchVisit(models.Model):
         _("status"), max_length=20, choices=VisitStatus.choices, default=VisitStatus.PLANNED
     )
     report = models.TextField(_("report"), blank=True)
-    history = HistoricalRecords()
+    history = History()
 
     class Meta:
         verbose_name = _("visit")

@@ -97,7 +97,8 @@ class FlowCheckView(FlowMixin, View):
         raise NotImplementedError
 
     def find_submitted(self, key: uuid.UUID) -> int | None:
-        """The pk of the record a send of this form's key stored before, if any."""
+        """The pk of the record a send of this form's key stored before, if any (asked only
+        when the rate limit refuses, so that a resend of a stored form is never refused)."""
         raise NotImplementedError
 
     def get(self, request):
@@ -111,20 +112,22 @@ class FlowCheckView(FlowMixin, View):
         if not draft:
             return redirect(self.url("thanks" if request.session.get(self.done_key) else "form"))
         key = uuid.UUID(draft["key"])
-        record_pk = self.find_submitted(key)  # a resend is not counted against the limit
-        if record_pk is None:
-            if not ratelimit.hit(
-                self.rate_limit_scope,
-                ratelimit.client_address(request),
-                limit=self.rate_limit_per_hour,
-                window=3600,
-            ):
-                error = _(
-                    "Too many forms have been sent from your connection. Please try again "
-                    "in an hour, or contact the office."
-                )
-                return self.render_check(request, draft, error=error, status=429)
+        allowed = ratelimit.hit(
+            self.rate_limit_scope,
+            ratelimit.client_address(request),
+            limit=self.rate_limit_per_hour,
+            window=3600,
+        )
+        if allowed:  # (a resend finds what the first send stored: see submit_once)
             record_pk = self.submit(draft["data"], key=key, language=get_language()).pk
+        else:
+            record_pk = self.find_submitted(key)
+        if record_pk is None:
+            error = _(
+                "Too many forms have been sent from your connection. Please try again "
+                "in an hour, or contact the office."
+            )
+            return self.render_check(request, draft, error=error, status=429)
         request.session[self.done_key] = record_pk
         del request.session[self.draft_key]
         return redirect(self.url("thanks"))

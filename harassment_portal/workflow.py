@@ -22,7 +22,7 @@ def submit_once(
 
     A key seen before returns the stored row (double click, reload, back and resubmit): the
     unique constraint on the key refuses the second insert, which then finds the first. The
-    insert is tried first because the public forms look the key up before they get here. A
+    insert is tried first: a resend is rare, and the constraint is checked either way. A
     reference collision, one in 10^12, draws another reference.
     """
     for _attempt in range(5):

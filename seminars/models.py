@@ -10,9 +10,9 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
-from simple_history.models import HistoricalRecords
 
 from harassment_portal.choices import Industry
+from harassment_portal.history import History
 
 
 class Level(models.TextChoices):
@@ -201,7 +201,7 @@ class Registration(models.Model):
     anonymised_at = models.DateTimeField(_("personal data removed"), null=True, blank=True)
 
     objects = RegistrationQuerySet.as_manager()
-    history = HistoricalRecords()
+    history = History()
 
     class Meta:
         verbose_name = _("registration")

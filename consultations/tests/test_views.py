@@ -1,6 +1,7 @@
 """The public form: validation, check your answers, idempotent submit, bot traps, limits."""
 
 import re
+import uuid
 
 import pytest
 from django.test import override_settings
@@ -203,6 +204,21 @@ def test_submissions_are_rate_limited_per_address_and_nothing_is_lost(client):
     other = client.__class__(REMOTE_ADDR="192.0.2.99")
     post_form(other)
     assert other.post(url("check")).status_code == 302
+
+
+@override_settings(CONSULTATION_RATE_LIMIT_PER_HOUR=1)
+def test_at_the_limit_a_resend_of_a_stored_form_still_finds_it(client):
+    key = "0b9c3a52-7a8e-4a4c-9f5e-2f3b6c1d0e11"
+    post_form(client, submission_key=key)
+    assert client.post(url("check"))["Location"].endswith("/thanks/")
+    # Back to the form in the browser's history, and send it again: the same key.
+    post_form(client, submission_key=key)
+    response = client.post(url("check"))
+    assert response.status_code == 302 and response["Location"].endswith("/thanks/")
+    assert Consultation.objects.get().submission_key == uuid.UUID(key)
+    # A new form from the same address is over the limit.
+    post_form(client)
+    assert client.post(url("check")).status_code == 429
 
 
 def test_no_personal_data_in_any_url(client):
