@@ -112,6 +112,8 @@ else:
 
 # Without a broker, tasks run in-process at the moment they are queued (``make run``).
 CELERY_BROKER_URL = REDIS_URL or "memory://"
+if REDIS_URL:  # kombu's Redis transport, without a new client per command (see broker.py)
+    CELERY_BROKER_TRANSPORT = "harassment_portal.broker:Transport"
 CELERY_TASK_ALWAYS_EAGER = env.bool("CELERY_TASK_ALWAYS_EAGER", default=not REDIS_URL)
 CELERY_TASK_EAGER_PROPAGATES = False
 CELERY_TASK_IGNORE_RESULT = True
