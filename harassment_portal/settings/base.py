@@ -281,6 +281,7 @@ X_FRAME_OPTIONS = "DENY"
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 SESSION_COOKIE_HTTPONLY = True
+SESSION_ENGINE = "harassment_portal.sessions"  # Django's database sessions, leaner
 LANGUAGE_COOKIE_SAMESITE = "Lax"
 
 # Content-Security-Policy on every response (django-csp): nothing inline, nothing from other
