@@ -1,9 +1,12 @@
-"""The change history of the office's records (django-simple-history), built once per model.
+"""The change history of the office's records (django-simple-history), with two changes.
 
-simple-history's ``Model.history`` descriptor creates a new manager *class* on every access
-(``from_queryset`` inspects every method of the queryset class), and it is accessed for every
-historical row written: about 4 % of a consultation submit's CPU went there (``make bench``).
-``History`` is ``HistoricalRecords`` with a descriptor that creates that class once.
+- simple-history's ``Model.history`` descriptor creates a new manager *class* on every access
+  (``from_queryset`` inspects every method of the queryset class), and it is accessed for
+  every historical row written: about 4 % of a consultation submit's CPU went there (``make
+  bench``). ``History`` creates that class once.
+- A historical table copies the indexes of the record's fields (its reference, email index,
+  dates...), but the history is only ever looked up by the record's id (the admin's history
+  page, retention); every other index cost each insert and never served a query.
 """
 
 from __future__ import annotations
@@ -22,6 +25,13 @@ class _HistoryDescriptor(HistoryDescriptor):
 
 
 class History(HistoricalRecords):
+    def copy_fields(self, model):
+        fields = super().copy_fields(model)
+        for name, field in fields.items():
+            if name != model._meta.pk.name:  # the record's id: how its history is looked up
+                field.db_index = False
+        return fields
+
     def finalize(self, sender, **kwargs):
         super().finalize(sender, **kwargs)
         descriptor = sender.__dict__.get(self.manager_name)

@@ -33,3 +33,15 @@ def test_the_history_still_records_and_reads_per_instance():
     assert [row.history_type for row in consultation.history.order_by("history_id")] == ["+", "~"]
     assert Consultation.history.count() == 2
     assert consultation.history.first().instance.pk == consultation.pk
+
+
+@pytest.mark.parametrize("model", TRACKED, ids=lambda model: model._meta.label)
+def test_a_history_is_indexed_by_the_record_id_and_its_own_columns_only(model):
+    historical = getattr(model, model._meta.simple_history_manager_attribute).model
+    record_fields = {field.name for field in model._meta.fields}
+    indexed = {
+        field.name
+        for field in historical._meta.fields
+        if field.db_index and field.name in record_fields
+    }
+    assert indexed == {model._meta.pk.name}
