@@ -318,24 +318,20 @@ def measure(*, runs: int, reminder_day: dt.date, now: dt.datetime) -> list[Timin
         with mock.patch("seminars.tasks.send_reminder_batch.delay", services.remind):
             services.send_reminders(today=reminder_day)
 
-    timings.append(
-        timed(
-            "job: seminar reminders (finds, hands batches to tasks)",
-            reminders,
-            runs=runs,
-            reset=lambda: reminded.update(reminded_at=None),
-            note=f"{reminded.count()} due, in batches of 100",
+    count = reminded.count()
+    for label, job, note in [
+        ("(finds, hands batches to tasks)", reminders, f"{count} due, in batches of 100"),
+        ("with its batches run in-process", reminders_with_their_batches, f"{count} emails stored"),
+    ]:
+        timings.append(
+            timed(
+                f"job: seminar reminders {label}",
+                job,
+                runs=runs,
+                reset=lambda: reminded.update(reminded_at=None),
+                note=note,
+            )
         )
-    )
-    timings.append(
-        timed(
-            "job: seminar reminders with its batches run in-process",
-            reminders_with_their_batches,
-            runs=runs,
-            reset=lambda: reminded.update(reminded_at=None),
-            note=f"{reminded.count()} emails rendered and stored",
-        )
-    )
 
     due = {
         rule.label: list(retention._due(rule, now).values_list("pk", flat=True))

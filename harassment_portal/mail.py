@@ -417,4 +417,4 @@ def retry_now(email: OutboxEmail) -> None:
 
 
 def _message_id_domain() -> str:
-    return settings.DEFAULT_FROM_EMAIL.rsplit("@", 1)[-1].rstrip(">").strip() or "localhost"
+    return mime.sender_address().rpartition("@")[2] or "localhost"

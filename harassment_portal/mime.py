@@ -62,15 +62,19 @@ def _from_header(from_email: str) -> str:
     return " ".join(sanitize_address(from_email, settings.DEFAULT_CHARSET).split())
 
 
+def sender_address() -> str:
+    """The bare address of ``DEFAULT_FROM_EMAIL`` (the envelope sender, the Message-ID domain)."""
+    return parseaddr(settings.DEFAULT_FROM_EMAIL)[1] or settings.DEFAULT_FROM_EMAIL
+
+
 def build_message(email: OutboxEmail) -> OutboxMessage:
-    from_email = settings.DEFAULT_FROM_EMAIL
     message = OutboxMessage(
         subject=email.subject,
         body=email.body_text,
-        from_email=parseaddr(from_email)[1] or from_email,
+        from_email=sender_address(),
         to=[email.to_email],
         headers={
-            "From": _from_header(from_email),
+            "From": _from_header(settings.DEFAULT_FROM_EMAIL),
             "Message-ID": email.message_id,
             "Auto-Submitted": "auto-generated",
         },

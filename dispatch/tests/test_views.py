@@ -177,3 +177,14 @@ def test_applications_are_rate_limited_per_address_by_the_setting(client):
     assert response.status_code == 429
     assert "東京第二協会" in response.content.decode()  # the answers are still shown
     assert DispatchApplication.objects.count() == 1
+
+
+@override_settings(DISPATCH_RATE_LIMIT_PER_HOUR=1)
+def test_at_the_limit_a_resend_of_a_stored_application_still_finds_it(client):
+    key = "5d0f6a2e-3c1b-4e8f-9a7d-1b2c3d4e5f60"
+    post_form(client, submission_key=key)
+    assert client.post(url("check"))["Location"].endswith("/thanks/")
+    post_form(client, submission_key=key)  # the form again from the browser's history
+    response = client.post(url("check"))
+    assert response.status_code == 302 and response["Location"].endswith("/thanks/")
+    assert str(DispatchApplication.objects.get().submission_key) == key

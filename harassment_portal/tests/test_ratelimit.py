@@ -3,6 +3,7 @@
 import pytest
 from django.core.cache import cache
 from django.test import RequestFactory, override_settings
+from redis.client import Pipeline
 
 from conftest import require_service
 from harassment_portal import ratelimit
@@ -33,9 +34,17 @@ def test_client_address_trusts_only_the_configured_proxies(proxies, forwarded, e
         assert ratelimit.client_address(request) == expected
 
 
-def test_on_redis_the_count_is_one_round_trip_and_expires_with_its_window(settings):
+def test_on_redis_the_count_is_one_round_trip_and_expires_with_its_window(monkeypatch):
     """(In CI the cache is Redis; elsewhere this needs REDIS_URL.)"""
     require_service("Redis", hasattr(cache, "count"), "set REDIS_URL")
+    round_trips = []
+    pipeline_execute = Pipeline.execute
+
+    def execute(pipe, *args, **kwargs):
+        round_trips.append([command[0][0] for command in pipe.command_stack])
+        return pipeline_execute(pipe, *args, **kwargs)
+
+    monkeypatch.setattr(Pipeline, "execute", execute)
     assert [ratelimit.hit("t", "198.51.100.7", limit=1, window=60) for _ in range(2)] == [
         True,
         False,
@@ -44,3 +53,4 @@ def test_on_redis_the_count_is_one_round_trip_and_expires_with_its_window(settin
     (key,) = client.keys("*ratelimit:t:*")
     assert 60 < client.ttl(key) <= 65  # the window and a margin, set when the key was made
     assert int(client.get(key)) == 2
+    assert round_trips == [["SET", "INCRBY"], ["SET", "INCRBY"]]
