@@ -33,14 +33,12 @@ class FormView(ConsultationFlow, FlowFormView):
 
 class CheckView(ConsultationFlow, FlowCheckView):
     template_name = "consultations/consultation_check.html"
+    model = Consultation
     rate_limit_scope = "consultation"
 
     @property
     def rate_limit_per_hour(self) -> int:
         return settings.CONSULTATION_RATE_LIMIT_PER_HOUR
-
-    def find_submitted(self, key) -> int | None:
-        return Consultation.objects.filter(submission_key=key).values_list("pk", flat=True).first()
 
     def submit(self, data, *, key, language):
         consultation, _created = services.submit_consultation(

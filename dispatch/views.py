@@ -61,18 +61,12 @@ class FormView(ApplicationFlow, FlowFormView):
 
 class CheckView(ApplicationFlow, FlowCheckView):
     template_name = "dispatch/application_check.html"
+    model = DispatchApplication
     rate_limit_scope = "dispatch"
 
     @property
     def rate_limit_per_hour(self) -> int:
         return settings.DISPATCH_RATE_LIMIT_PER_HOUR
-
-    def find_submitted(self, key) -> int | None:
-        return (
-            DispatchApplication.objects.filter(submission_key=key)
-            .values_list("pk", flat=True)
-            .first()
-        )
 
     def submit(self, data, *, key, language):
         application, _created = services.submit_application(

@@ -8,8 +8,10 @@ from __future__ import annotations
 
 import functools
 import logging
+from collections.abc import Callable
 
 from django.core.cache.backends.redis import RedisCache, RedisCacheClient
+from django.db import transaction
 from redis.exceptions import RedisError
 
 logger = logging.getLogger(__name__)
@@ -84,3 +86,10 @@ class ResilientRedisCache(RedisCache):
             pipe.set(key, 0, ex=timeout, nx=True)
             pipe.incr(key)
             return pipe.execute()[1]
+
+
+def forget_now_and_on_commit(forget: Callable[[], None]) -> None:
+    """Run ``forget`` (drop cached copies of what a change affects) now and again once the
+    transaction commits: a request reading between the two would cache the old value again."""
+    forget()
+    transaction.on_commit(forget)

@@ -16,6 +16,7 @@ from typing import Any
 
 from django import forms
 from django.core.exceptions import ImproperlyConfigured
+from django.db import models
 from django.shortcuts import redirect, render
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
@@ -89,6 +90,7 @@ class FlowCheckView(FlowMixin, View):
     """Shows the answers; the POST submits them once."""
 
     template_name: str
+    model: type[models.Model]  # what a submit stores, with a unique ``submission_key``
     rate_limit_scope: str
     rate_limit_per_hour: int
 
@@ -99,7 +101,7 @@ class FlowCheckView(FlowMixin, View):
     def find_submitted(self, key: uuid.UUID) -> int | None:
         """The pk of the record a send of this form's key stored before, if any (asked only
         when the rate limit refuses, so that a resend of a stored form is never refused)."""
-        raise NotImplementedError
+        return self.model.objects.filter(submission_key=key).values_list("pk", flat=True).first()
 
     def get(self, request):
         draft = self.load_draft(request)

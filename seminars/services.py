@@ -80,11 +80,8 @@ def register_for_seminar(
         **fields,
     )
     seen = _as_shown(seminar)
-    seats_taken = seminar.registrations.seated().count()
     registration.status = (
-        RegistrationStatus.CONFIRMED
-        if seats_taken < seminar.capacity
-        else RegistrationStatus.WAITING
+        RegistrationStatus.CONFIRMED if free_seats(seminar) else RegistrationStatus.WAITING
     )
     prepared = emails.prepare_status(registration)
 
@@ -103,7 +100,7 @@ def register_for_seminar(
             "duplicate",
             existing=existing,
         )
-    if locked.registrations.seated().count() < locked.capacity:
+    if free_seats(locked):
         status = RegistrationStatus.CONFIRMED
     elif join_waiting_list:
         status = RegistrationStatus.WAITING
@@ -120,6 +117,10 @@ def register_for_seminar(
         prepared = emails.prepare_status(registration)
     emails.store(registration, prepared)
     return registration
+
+
+def free_seats(seminar: Seminar) -> int:
+    return max(seminar.capacity - seminar.registrations.seated().count(), 0)
 
 
 def _as_shown(seminar: Seminar) -> tuple:
@@ -198,8 +199,7 @@ def fill_free_seats(seminar: Seminar) -> list[Registration]:
     locked = Seminar.objects.select_for_update().get(pk=seminar.pk)
     if timezone.now() >= locked.starts_at:
         return []
-    free = locked.capacity - locked.registrations.seated().count()
-    promoted = list(locked.registrations.waiting().select_for_update()[: max(free, 0)])
+    promoted = list(locked.registrations.waiting().select_for_update()[: free_seats(locked)])
     for registration in promoted:
         _promote(registration)
     return promoted
@@ -214,7 +214,7 @@ def promote_registration(registration: Registration, *, by: AbstractBaseUser) ->
         raise ValidationError(
             _("Only a person on the waiting list can be moved up."), code="invalid_transition"
         )
-    if seminar.registrations.seated().count() >= seminar.capacity:
+    if not free_seats(seminar):
         raise ValidationError(_("There is no free seat. Raise the capacity first."), code="full")
     _promote(locked)
     return locked
@@ -292,7 +292,7 @@ def send_reminders(*, today: dt.date) -> int:
         try:
             send_reminder_batch.delay(batch)
         except Exception:  # the broker is down: do the batch here and now
-            remind(batch)
+            remind(batch, now=start)
     return len(due)
 
 
@@ -303,16 +303,17 @@ def _remindable():
 
 
 @transaction.atomic
-def remind(registration_ids: list[int]) -> int:
+def remind(registration_ids: list[int], *, now: dt.datetime) -> int:
     """Queue the reminder of each registration still waiting for one; return how many.
 
     A row another transaction holds (a cancellation, a second run) is waited for, not
     skipped: the condition is checked again once it is free, so nobody is reminded twice and
-    nobody is left out.
+    nobody is left out. A batch run at ``now`` after its session has started (a retry that
+    came too late) reminds nobody.
     """
     due = list(
         _remindable()
-        .filter(pk__in=registration_ids, seminar__starts_at__gt=timezone.now())
+        .filter(pk__in=registration_ids, seminar__starts_at__gt=now)
         .select_related("seminar")
         .select_for_update(of=("self",))
     )

@@ -1,11 +1,13 @@
 """Cache invalidation only: a change to a session or its seats shows on the public pages at once."""
 
+import functools
+
 from django.core.cache import cache
-from django.db import transaction
 from django.db.models.signals import post_delete, post_save
 from django.dispatch import receiver
 
 from harassment_portal import page_cache
+from harassment_portal.cache import forget_now_and_on_commit
 
 from .models import Registration, Seminar
 
@@ -19,15 +21,7 @@ def session_key(pk: int) -> str:
 
 @receiver([post_save, post_delete], sender=Seminar)
 @receiver([post_save, post_delete], sender=Registration)
-def forget_cached_list(**kwargs) -> None:
-    # Now and again after commit: a request between the two could cache the old list.
-    page_cache.forget(SEMINAR_LIST)
-    transaction.on_commit(lambda: page_cache.forget(SEMINAR_LIST))
-
-
-@receiver([post_save, post_delete], sender=Seminar)
-@receiver([post_save, post_delete], sender=Registration)
-def forget_cached_session(sender, instance, **kwargs) -> None:
+def forget_cached_pages(sender, instance, **kwargs) -> None:
     key = session_key(instance.pk if sender is Seminar else instance.seminar_id)
-    cache.delete(key)
-    transaction.on_commit(lambda: cache.delete(key))
+    forget_now_and_on_commit(functools.partial(page_cache.forget, SEMINAR_LIST))
+    forget_now_and_on_commit(functools.partial(cache.delete, key))

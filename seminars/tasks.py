@@ -19,4 +19,4 @@ def send_reminders() -> int:
     max_retries=5,
 )
 def send_reminder_batch(registration_ids: list[int]) -> int:
-    return services.remind(registration_ids)
+    return services.remind(registration_ids, now=timezone.now())  # when the batch runs

@@ -70,9 +70,13 @@ def published_session(pk: int) -> Seminar:
     key = session_key(pk)
     seminar = cache.get(key)
     if seminar is None:
-        seminar = get_object_or_404(_with_seats(Seminar.objects), pk=pk, published=True)
+        seminar = _published_with_seats(pk)
         cache.set(key, seminar, timeout=15)
     return seminar
+
+
+def _published_with_seats(pk: int) -> Seminar:
+    return get_object_or_404(_with_seats(Seminar.objects), pk=pk, published=True)
 
 
 class SeminarDetailView(View):
@@ -112,7 +116,7 @@ class SeminarDetailView(View):
         return redirect("seminars:thanks", pk=seminar.pk)
 
     def _info(self, pk: int) -> dict:
-        return _describe(get_object_or_404(_with_seats(Seminar.objects), pk=pk, published=True))
+        return _describe(_published_with_seats(pk))
 
     def _render(self, request, info, form, *, duplicate: bool = False, status: int = 200):
         open_statuses = {SeminarStatus.OPEN, SeminarStatus.FULL}

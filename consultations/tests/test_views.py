@@ -4,7 +4,9 @@ import re
 import uuid
 
 import pytest
+from django.db import connection
 from django.test import override_settings
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import translation
 
@@ -219,6 +221,19 @@ def test_at_the_limit_a_resend_of_a_stored_form_still_finds_it(client):
     # A new form from the same address is over the limit.
     post_form(client)
     assert client.post(url("check")).status_code == 429
+
+
+def test_an_allowed_submit_does_not_look_the_key_up_before_storing(client):
+    post_form(client)
+    with CaptureQueriesContext(connection) as queries:
+        assert client.post(url("check")).status_code == 302
+    lookups = [
+        q["sql"]
+        for q in queries.captured_queries
+        if q["sql"].startswith("SELECT") and "submission_key" in q["sql"]
+    ]
+    assert lookups == []  # the unique constraint settles a resend (see submit_once)
+    assert Consultation.objects.count() == 1
 
 
 def test_no_personal_data_in_any_url(client):

@@ -5,6 +5,7 @@ import itertools
 
 from django.utils import timezone
 
+from harassment_portal import business_days
 from seminars import services
 from seminars.models import Level, Seminar
 
@@ -85,3 +86,18 @@ FORM = {
     "consent_no_recording": "on",
     "consent_privacy": "on",
 }
+
+
+def quiet_monday(*, weeks_ahead: int = 2) -> dt.date:
+    """A Monday ``weeks_ahead`` weeks or more from today with no holiday or closure on a
+    weekday from the Thursday before to the Friday after, so that a test can say "the Friday
+    before" and "the Tuesday after" and stay true whatever day it runs on."""
+    today = timezone.localdate()
+    day = today + dt.timedelta(days=7 * weeks_ahead - today.weekday())
+    while not all(
+        business_days.is_business_day(near, closures=())
+        for near in (day + dt.timedelta(days=offset) for offset in range(-4, 5))
+        if near.weekday() < 5
+    ):
+        day += dt.timedelta(days=7)
+    return day

@@ -11,10 +11,10 @@ from django.utils import timezone
 from icalendar import Calendar
 
 from harassment_portal.models import OutboxEmail
-from seminars import links, services
+from seminars import links, services, tasks
 from seminars.models import Registration, RegistrationStatus, Seminar, SeminarStatus
 
-from .factories import make_seminar, person, register
+from .factories import make_seminar, person, quiet_monday, register
 
 TOKYO = ZoneInfo("Asia/Tokyo")
 
@@ -214,15 +214,11 @@ def test_the_webinar_link_goes_only_to_people_with_a_seat(
 def test_reminders_go_out_the_business_day_before_once_each(
     mailoutbox, django_capture_on_commit_callbacks
 ):
-    # A session on Monday 2026-12-07 is reminded on Friday 2026-12-04, not on the weekend.
-    starts_at = dt.datetime(2026, 12, 7, 14, tzinfo=TOKYO)
-    monday = make_seminar(
-        starts_at=starts_at,
-        ends_at=starts_at + dt.timedelta(hours=2),
-        application_opens_on=dt.date(2026, 11, 1),
-        application_closes_on=dt.date(2026, 12, 4),
-    )
-    before = dt.datetime(2026, 11, 30, 10, tzinfo=TOKYO)
+    # A session on a Monday is reminded on the Friday before, not on the weekend.
+    day = quiet_monday()
+    friday = day - dt.timedelta(days=3)
+    monday = monday_session(day)
+    before = timezone.now()
     seated = [
         services.register_for_seminar(monday, person(i), language="ja", now=before) for i in (1, 2)
     ]
@@ -232,26 +228,20 @@ def test_reminders_go_out_the_business_day_before_once_each(
     Registration.objects.filter(pk__in=[r.pk for r in seated]).update(reminded_at=None)
     mailoutbox.clear()
     with django_capture_on_commit_callbacks(execute=True):
-        assert services.send_reminders(today=dt.date(2026, 12, 3)) == 0  # two days before
-        assert services.send_reminders(today=dt.date(2026, 12, 5)) == 0  # Saturday: closed
-        assert services.send_reminders(today=dt.date(2026, 12, 4)) == 2
-        assert services.send_reminders(today=dt.date(2026, 12, 4)) == 0  # run twice
+        assert services.send_reminders(today=friday - dt.timedelta(days=1)) == 0  # too early
+        assert services.send_reminders(today=friday + dt.timedelta(days=1)) == 0  # Saturday
+        assert services.send_reminders(today=friday) == 2
+        assert services.send_reminders(today=friday) == 0  # run twice
     assert sorted(m.to[0] for m in mailoutbox) == ["person1@example.jp", "person2@example.jp"]
     assert all(m.attachments for m in mailoutbox)
 
 
 @pytest.mark.parametrize("broker_down", [False, True])
 def test_reminders_go_out_in_batches_each_once_even_with_the_broker_down(monkeypatch, broker_down):
-    starts_at = dt.datetime(2026, 12, 7, 14, tzinfo=TOKYO)  # a Monday: reminded on Friday 4th
-    seminar = make_seminar(
-        starts_at=starts_at,
-        ends_at=starts_at + dt.timedelta(hours=2),
-        application_opens_on=dt.date(2026, 11, 1),
-        application_closes_on=dt.date(2026, 12, 4),
-    )
-    before = dt.datetime(2026, 11, 30, 10, tzinfo=TOKYO)
+    day = quiet_monday()
+    seminar = monday_session(day)  # reminded on the Friday before
     for index in range(5):
-        services.register_for_seminar(seminar, person(index), language="ja", now=before)
+        services.register_for_seminar(seminar, person(index), language="ja")
     OutboxEmail.objects.all().delete()
     monkeypatch.setattr(services, "REMINDER_BATCH", 2)
     batches = []
@@ -265,14 +255,37 @@ def test_reminders_go_out_in_batches_each_once_even_with_the_broker_down(monkeyp
     else:
         monkeypatch.setattr(
             "seminars.tasks.send_reminder_batch.delay",
-            lambda ids: batches.append(ids) or services.remind(ids),
+            lambda ids: batches.append(ids) or tasks.send_reminder_batch(ids),
         )
-    today = dt.date(2026, 12, 4)
+    today = day - dt.timedelta(days=3)
 
     assert services.send_reminders(today=today) == 5
     assert [len(batch) for batch in batches] == [2, 2, 1]
     assert OutboxEmail.objects.filter(template="seminars/emails/reminder").count() == 5
     assert services.send_reminders(today=today) == 0
+
+
+def test_a_reminder_batch_run_after_its_session_started_reminds_nobody():
+    day = quiet_monday()
+    seminar = monday_session(day)
+    registration = services.register_for_seminar(seminar, person(1), language="ja")
+    OutboxEmail.objects.all().delete()
+    late = seminar.starts_at + dt.timedelta(minutes=1)  # a retry that came too late
+    assert services.remind([registration.pk], now=late) == 0
+    assert not OutboxEmail.objects.exists()
+    assert services.remind([registration.pk], now=seminar.starts_at - dt.timedelta(hours=20)) == 1
+    assert OutboxEmail.objects.get().template == "seminars/emails/reminder"
+
+
+def monday_session(day: dt.date):
+    """A 14:00 session on ``day`` (a ``quiet_monday``), open for registration until then."""
+    starts_at = dt.datetime.combine(day, dt.time(14), tzinfo=TOKYO)
+    return make_seminar(
+        starts_at=starts_at,
+        ends_at=starts_at + dt.timedelta(hours=2),
+        application_opens_on=timezone.localdate() - dt.timedelta(days=1),
+        application_closes_on=day - dt.timedelta(days=3),
+    )
 
 
 def test_archive_notice_reaches_every_registrant_once(
@@ -305,20 +318,36 @@ def test_my_registrations_email_lists_the_links(mailoutbox, django_capture_on_co
 
 
 def test_the_email_follows_the_locked_count_when_the_last_seat_went_meanwhile(
-    mailoutbox, django_capture_on_commit_callbacks
+    monkeypatch, mailoutbox, django_capture_on_commit_callbacks
 ):
     seminar = make_seminar(capacity=1)
     register(seminar, 1)
-    stale = Seminar.objects.get(pk=seminar.pk)
-    stale.capacity = 2  # what the page showed: one seat left; the office has since cut it
+    counts = iter([1])  # the unlocked count still saw the last seat; someone took it since
+    free_seats = services.free_seats
+    monkeypatch.setattr(services, "free_seats", lambda s: next(counts, None) or free_seats(s))
     mailoutbox.clear()
     with django_capture_on_commit_callbacks(execute=True):
         late = services.register_for_seminar(
-            stale, person(2), language="en", join_waiting_list=True
+            Seminar.objects.get(pk=seminar.pk), person(2), language="en", join_waiting_list=True
         )
     assert late.status == RegistrationStatus.WAITING
     assert OutboxEmail.objects.about(late).get().template == "seminars/emails/waiting"
     assert len(mailoutbox) == 1 and not mailoutbox[0].attachments  # no calendar for a queue
+
+
+def test_the_email_quotes_the_reference_drawn_again_after_a_collision(
+    monkeypatch, mailoutbox, django_capture_on_commit_callbacks
+):
+    seminar = make_seminar()
+    taken = register(seminar, 1).reference
+    drawn = iter([taken])  # the first draw collides with a stored registration
+    monkeypatch.setattr(services, "new_reference", lambda prefix: next(drawn, None) or "S-NEWREF23")
+    mailoutbox.clear()
+    with django_capture_on_commit_callbacks(execute=True):
+        second = services.register_for_seminar(seminar, person(2), language="en")
+    assert second.reference == "S-NEWREF23"
+    (email,) = mailoutbox
+    assert "S-NEWREF23" in email.subject + email.body and taken not in email.subject + email.body
 
 
 def test_the_email_shows_the_session_as_it_is_when_the_seat_is_taken(

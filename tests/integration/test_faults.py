@@ -26,7 +26,7 @@ from harassment_portal.models import OfficeClosure, OutboxEmail
 from seminars import services as seminar_services
 from seminars.models import Registration
 from seminars.tests.factories import FORM as REGISTRATION_FORM
-from seminars.tests.factories import make_seminar, register
+from seminars.tests.factories import make_seminar, quiet_monday, register
 
 from .conftest import publishing_to, row_held, wait_until
 
@@ -198,10 +198,6 @@ def run_twice_at_once(job, **kwargs) -> list:
     return results
 
 
-MONDAY = dt.date(2027, 2, 1)  # a business day; the next one is Tuesday 2 February
-CLOSED_WEDNESDAY = dt.date(2027, 2, 3)
-
-
 def deadline_data(day: dt.date) -> None:
     """Something for every job on ``day``: a reply due, a visit contact due next business day,
     a session the next business day with two people registered."""
@@ -234,10 +230,11 @@ def emails_by_template() -> collections.Counter:
 
 
 def test_the_deadline_jobs_run_twice_at_once_and_send_each_alert_once(postgres_url):
-    deadline_data(MONDAY)
+    monday = quiet_monday()
+    deadline_data(monday)
     for job in JOBS.values():
-        run_twice_at_once(job, today=MONDAY)
-        job(today=MONDAY)  # and a third time, after the others
+        run_twice_at_once(job, today=monday)
+        job(today=monday)  # and a third time, after the others
     assert emails_by_template() == {
         "consultations/emails/due_digest": 1,
         "seminars/emails/reminder": 2,
@@ -247,19 +244,21 @@ def test_the_deadline_jobs_run_twice_at_once_and_send_each_alert_once(postgres_u
 
 
 def test_the_deadline_jobs_send_nothing_on_a_closed_day(postgres_url):
-    OfficeClosure.objects.create(date=CLOSED_WEDNESDAY, reason="System maintenance")
-    deadline_data(CLOSED_WEDNESDAY)
+    closed_wednesday = quiet_monday() + dt.timedelta(days=2)
+    OfficeClosure.objects.create(date=closed_wednesday, reason="System maintenance")
+    deadline_data(closed_wednesday)
     for job in JOBS.values():
-        assert run_twice_at_once(job, today=CLOSED_WEDNESDAY) == [0, 0]
+        assert run_twice_at_once(job, today=closed_wednesday) == [0, 0]
     assert emails_by_template() == {}
 
 
 def test_a_reminder_waits_for_a_row_another_transaction_holds(postgres_url):
-    deadline_data(MONDAY)
+    monday = quiet_monday()
+    deadline_data(monday)
     held = Registration.objects.filter(status="confirmed").order_by("pk").first()
     # e.g. the office marking the person, at 9:00 sharp
     with row_held(held, release_after=1.0):
-        seminar_services.send_reminders(today=MONDAY)
+        seminar_services.send_reminders(today=monday)
     reminded = OutboxEmail.objects.filter(template="seminars/emails/reminder")
     assert reminded.count() == 2  # nobody skipped
     assert Registration.objects.get(pk=held.pk).reminded_at is not None
