@@ -6,10 +6,10 @@ import datetime as dt
 
 from django.conf import settings
 from django.db import models
-from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from harassment_portal.choices import Industry
+from harassment_portal.constraints import ChoicesConstraint
 from harassment_portal.fields import (
     BlindIndexed,
     EncryptedCharField,
@@ -196,16 +196,15 @@ class Consultation(BlindIndexed, models.Model):
         ordering = ["reply_due_on", "received_at"]
         indexes = [models.Index(fields=["status", "reply_due_on"], name="consultation_due_idx")]
         constraints = [
-            models.CheckConstraint(
-                condition=Q(status__in=Status.values), name="consultation_status_valid"
+            ChoicesConstraint(
+                field="status", values=Status.values, name="consultation_status_valid"
             ),
-            models.CheckConstraint(
-                condition=Q(requester_type__in=RequesterType.values),
+            ChoicesConstraint(
+                field="requester_type",
+                values=RequesterType.values,
                 name="consultation_requester_type_valid",
             ),
-            models.CheckConstraint(
-                condition=Q(topic__in=Topic.values), name="consultation_topic_valid"
-            ),
+            ChoicesConstraint(field="topic", values=Topic.values, name="consultation_topic_valid"),
         ]
 
     def __str__(self) -> str:

@@ -10,6 +10,7 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from harassment_portal.choices import Industry
+from harassment_portal.constraints import ChoicesConstraint
 from harassment_portal.history import History
 from harassment_portal.models import StatusEvent
 
@@ -179,9 +180,7 @@ class DispatchApplication(models.Model):
         verbose_name_plural = _("dispatch applications")
         ordering = ["-submitted_at"]
         constraints = [
-            models.CheckConstraint(
-                condition=Q(status__in=Status.values), name="dispatch_status_valid"
-            ),
+            ChoicesConstraint(field="status", values=Status.values, name="dispatch_status_valid"),
             models.CheckConstraint(
                 condition=Q(visits_wanted__gte=1, visits_wanted__lte=5),
                 name="dispatch_visits_wanted_1_to_5",

@@ -9,10 +9,10 @@ from django.contrib.contenttypes.fields import GenericForeignKey
 from django.contrib.contenttypes.models import ContentType
 from django.core.cache import cache
 from django.db import models
-from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from .constraints import ChoicesConstraint
 from .fields import BlindIndexed, EncryptedEmailField, EncryptedTextField
 
 CLOSURES_CACHE_KEY = "office-closures:v1"
@@ -135,9 +135,8 @@ class OutboxEmail(BlindIndexed, models.Model):
             models.Index(fields=["content_type", "object_id"], name="outbox_about_idx"),
         ]
         constraints = [
-            models.CheckConstraint(
-                condition=Q(status__in=["pending", "sent", "failed"]),
-                name="outbox_status_valid",
+            ChoicesConstraint(
+                field="status", values=["pending", "sent", "failed"], name="outbox_status_valid"
             ),
         ]
 

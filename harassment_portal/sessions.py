@@ -3,22 +3,36 @@
 Each step of the public forms reads and writes the session (the encrypted draft lives there).
 Django's database backend reads it through the ORM and writes it back inside a transaction of
 its own (BEGIN, UPDATE, COMMIT): together a fifth of a consultation submit's CPU (``make
-bench``). Here the read and the update are one plain statement each, with Django's semantics
-(an expired session reads as empty; updating a session deleted meanwhile raises
-``UpdateError``). Creating, deleting and clearing sessions are Django's own.
+bench``), and creating one (the first form POST of every visitor) asks whether a random key is
+taken before inserting it in a transaction of its own. Here the read, the update and the
+insert are one plain statement each, with Django's semantics (an expired session reads as
+empty; updating a session deleted meanwhile raises ``UpdateError``; a key already taken draws
+another). Deleting and clearing sessions are Django's own.
 """
 
 from __future__ import annotations
 
+from contextlib import nullcontext
+
 from django.contrib.sessions.backends import db
-from django.contrib.sessions.backends.base import UpdateError
-from django.db import connections, router
+from django.contrib.sessions.backends.base import VALID_KEY_CHARS, UpdateError
+from django.db import IntegrityError, connections, router, transaction
 from django.utils import timezone
+from django.utils.crypto import get_random_string
 
 # The table is the session model's constant, never input.
 _TABLE = "django_session"
 _LOAD = f'SELECT session_data FROM "{_TABLE}" WHERE session_key = %s AND expire_date > %s'  # noqa: S608
 _UPDATE = f'UPDATE "{_TABLE}" SET session_data = %s, expire_date = %s WHERE session_key = %s'  # noqa: S608
+_INSERT = f'INSERT INTO "{_TABLE}" (session_key, session_data, expire_date) VALUES (%s, %s, %s)'  # noqa: S608
+
+
+def _savepoint_if_in_transaction(connection):
+    """Inside a caller's transaction, a refused statement must not break that transaction;
+    outside one, a single statement needs no transaction of its own."""
+    if connection.in_atomic_block:
+        return transaction.atomic(using=connection.alias)
+    return nullcontext()
 
 
 class SessionStore(db.SessionStore):
@@ -34,6 +48,20 @@ class SessionStore(db.SessionStore):
             self._session_key = None
             return {}
         return self.decode(row[0])
+
+    def create(self):
+        connection = connections[router.db_for_write(self.model)]
+        while True:
+            self._session_key = get_random_string(32, VALID_KEY_CHARS)
+            data = self.encode(self._get_session(no_load=True))
+            expire_date = connection.ops.adapt_datetimefield_value(self.get_expiry_date())
+            try:
+                with _savepoint_if_in_transaction(connection), connection.cursor() as cursor:
+                    cursor.execute(_INSERT, [self._session_key, data, expire_date])
+            except IntegrityError:  # the key is taken (one chance in 36^32): draw another
+                continue
+            self.modified = True
+            return
 
     def save(self, must_create=False):
         if must_create or self.session_key is None:

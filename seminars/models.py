@@ -12,6 +12,7 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 from harassment_portal.choices import Industry
+from harassment_portal.constraints import ChoicesConstraint
 from harassment_portal.history import History
 
 
@@ -214,8 +215,8 @@ class Registration(models.Model):
                 condition=Q(status__in=ACTIVE_STATUSES),
                 name="one_active_registration_per_email",
             ),
-            models.CheckConstraint(
-                condition=Q(status__in=RegistrationStatus.values), name="registration_status_valid"
+            ChoicesConstraint(
+                field="status", values=RegistrationStatus.values, name="registration_status_valid"
             ),
         ]
 

@@ -64,3 +64,47 @@ def test_updating_a_session_deleted_meanwhile_is_refused():
     with pytest.raises(UpdateError):
         session.save()
     assert not Session.objects.exists()
+
+
+@pytest.mark.django_db(transaction=True)  # outside a transaction, as a request runs
+def test_a_new_session_is_one_insert_with_its_data_and_expiry():
+    session = SessionStore()
+    session["draft"] = "山田 花子"
+    session.set_expiry(120)
+    with CaptureQueriesContext(connection) as queries:
+        session.save()
+    assert [q["sql"].split()[0] for q in queries] == ["INSERT"]
+    row = Session.objects.get(session_key=session.session_key)
+    assert SessionStore(session.session_key)["draft"] == "山田 花子"
+    assert timezone.now() < row.expire_date <= timezone.now() + dt.timedelta(seconds=121)
+
+
+def test_a_key_already_taken_draws_another(monkeypatch):
+    taken = stored(draft="first").session_key
+    keys = iter([taken, "k" * 32])
+    monkeypatch.setattr(sessions, "get_random_string", lambda *args: next(keys))
+    session = stored(draft="second")
+    assert session.session_key == "k" * 32
+    assert SessionStore(taken)["draft"] == "first"
+    assert SessionStore("k" * 32)["draft"] == "second"
+
+
+def test_a_key_taken_inside_a_transaction_leaves_that_transaction_usable(monkeypatch):
+    from django.db import transaction
+
+    taken = stored(draft="first").session_key
+    keys = iter([taken, "t" * 32])
+    monkeypatch.setattr(sessions, "get_random_string", lambda *args: next(keys))
+    with transaction.atomic():
+        session = stored(draft="second")
+        assert Session.objects.count() == 2  # the transaction still answers
+    assert session.session_key == "t" * 32
+
+
+def test_cycling_the_key_at_login_keeps_the_data():
+    session = stored(draft="x")
+    old = session.session_key
+    session.cycle_key()
+    assert session.session_key != old
+    assert SessionStore(session.session_key)["draft"] == "x"
+    assert not Session.objects.filter(session_key=old).exists()
