@@ -9,9 +9,13 @@ class PortalConfig(AppConfig):
     verbose_name = _("Portal: calendar and outbox")
 
     def ready(self) -> None:
-        from . import signals  # noqa: F401  (cache invalidation)
+        from . import (
+            signals,  # noqa: F401  (cache invalidation)
+            template_i18n,
+        )
         from .roles import sync_roles
 
+        template_i18n.install()
         # After every migrate (and test flush): the staff groups match harassment_portal.roles.
         post_migrate.connect(sync_roles, dispatch_uid="harassment_portal.sync_roles")
 
