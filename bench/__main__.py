@@ -81,6 +81,7 @@ def main(argv: list[str] | None = None) -> int:
     os.environ["BENCH_STATIC_ROOT"] = str(static_root)
     env = server.bench_env(BENCH_STATIC_ROOT=str(static_root))
     load_before = os.getloadavg()[0]
+    cpu_reference = server.cpu_reference_ms()
     started = time.monotonic()
     say(f"Preparing: database portal_bench, Redis DBs 12/13, static files (logs in {logs})")
     server.recreate_database(os.environ["DATABASE_URL"])
@@ -132,6 +133,9 @@ def main(argv: list[str] | None = None) -> int:
         f"{'Quick smoke run' if args.quick else 'Full run'} {dt.datetime.now(tz=dt.UTC):%Y-%m-%d}, "
         f"{minutes:.1f} min; {os.cpu_count()} cores shared by server, database, Redis and load "
         f"generator; load average {load_before:.2f} before the run. Absolute numbers are noisy.",
+        f"Machine speed: a fixed pure-Python workload (bench.server.cpu_reference_ms) took "
+        f"{cpu_reference:.0f} ms before the run. The latency and time limits are absolute: "
+        "compare this figure when comparing runs on different machines.",
         f"Settings: bench.settings = production (DEBUG off, cached templates, whitenoise, "
         f"PostgreSQL, Redis cache and broker), gunicorn {args.workers} sync workers, "
         f"{CONNECTIONS} connections, a Python asyncio load generator (one connection per "

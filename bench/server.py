@@ -137,6 +137,20 @@ def wait_for_port(port: int, process: Process, timeout: float = 30) -> None:
     raise SystemExit(f"port {port} did not open within {timeout} s; see {process.log}")
 
 
+def cpu_reference_ms() -> float:
+    """The best of five timings of a fixed pure-Python workload, taken before the load: a
+    yardstick for comparing the absolute figures (latencies, in-process times) of runs on
+    different machines."""
+    best = float("inf")
+    for _ in range(5):
+        begin = time.perf_counter()
+        total = 0
+        for number in range(1_000_000):
+            total += number % 7
+        best = min(best, time.perf_counter() - begin)
+    return best * 1000
+
+
 def children(pid: int) -> list[int]:
     """The child processes of ``pid`` (gunicorn's workers), from /proc."""
     found = []

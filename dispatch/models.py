@@ -179,6 +179,8 @@ class DispatchApplication(models.Model):
         verbose_name = _("dispatch application")
         verbose_name_plural = _("dispatch applications")
         ordering = ["-submitted_at"]
+        # The admin's list order (newest first, then by id): its page is read from the index.
+        indexes = [models.Index(fields=["submitted_at", "id"], name="dispatch_submitted_idx")]
         constraints = [
             ChoicesConstraint(field="status", values=Status.values, name="dispatch_status_valid"),
             models.CheckConstraint(

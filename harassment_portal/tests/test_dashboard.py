@@ -378,3 +378,14 @@ def test_reply_compliance_chart_shows_the_share_answered_on_time():
     assert chart.rows[-1].cells == ("50%",)
     assert chart.rows[-2].cells == ("none due",)
     assert [rect.title for rect in chart.rects] == ["2026-11: On time 50%"]
+
+
+def test_the_week_chart_starts_at_midnight_tokyo_time_of_its_first_monday(today):
+    from harassment_portal.dashboard import _weeks, consultations_per_week_chart
+
+    first = _weeks(today)[0]
+    midnight = dt.datetime.combine(first, dt.time.min, tzinfo=TOKYO)
+    make_consultation(at=midnight - dt.timedelta(seconds=1))  # the Sunday before: left out
+    make_consultation(at=midnight)  # the first minute of the first week: counted
+    chart = consultations_per_week_chart(today=today)
+    assert chart.description.endswith(f"from {first.isoformat()}; 1 consultations in all.")
