@@ -172,6 +172,10 @@ def test_registrations_of_a_past_session_are_anonymised():
         assert MARK not in everything_about(gone.history.all())
         assert MARK not in outbox_about(gone)
         assert gone.industry == registration.industry  # counted by the statistics
+        # Values made per record: a stand-in address of its own and a new token.
+        assert gone.email == f"anonymised-{gone.pk}@example.invalid"
+        assert gone.token != registration.token
+        assert gone.history.latest().history_change_reason == "retention"
     assert OutboxEmail.objects.filter(template="seminars/emails/my_registrations").exists()
     assert MARK not in everything_about(OutboxEmail.objects.all().exclude(object_id=kept.pk))
     assert "person1@example.jp" not in everything_about(
