@@ -129,12 +129,14 @@ def main(argv: list[str] | None = None) -> int:
     from . import report
 
     minutes = (time.monotonic() - started) / 60
+    cpu_reference_after = server.cpu_reference_ms()
     notes = [
         f"{'Quick smoke run' if args.quick else 'Full run'} {dt.datetime.now(tz=dt.UTC):%Y-%m-%d}, "
         f"{minutes:.1f} min; {os.cpu_count()} cores shared by server, database, Redis and load "
         f"generator; load average {load_before:.2f} before the run. Absolute numbers are noisy.",
         f"Machine speed: a fixed pure-Python workload (bench.server.cpu_reference_ms) took "
-        f"{cpu_reference:.0f} ms before the run. The latency and time limits are absolute: "
+        f"{cpu_reference:.0f} ms before the run and {cpu_reference_after:.0f} ms after it. The "
+        "latency and time limits are absolute: "
         "compare this figure when comparing runs on different machines.",
         f"Settings: bench.settings = production (DEBUG off, cached templates, whitenoise, "
         f"PostgreSQL, Redis cache and broker), gunicorn {args.workers} sync workers, "
