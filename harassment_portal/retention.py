@@ -117,24 +117,25 @@ def anonymise(rule: RetentionRule, batch: list[models.Model], *, now: dt.datetim
         for name in per_record:
             setattr(record, name, rule.blank[name](record))
     pks = [record.pk for record in batch]
-    manager = model._default_manager
-    manager.filter(pk__in=pks).update(**same)
-    if per_record:
-        manager.bulk_update(batch, per_record)
-    # Each record's history entry, with the change reason "retention" (no fields: the
-    # records are updated above).
-    bulk_update_with_history(batch, model, [], default_change_reason="retention")
-    # The history keeps no copy of the personal data, nor of the search index.
-    _blank_history_rows(model, pks, dict.fromkeys([*rule.blank, *indexes], ""))
-    for related_name, fields in rule.related:
-        relation = model._meta.get_field(related_name)
-        related = relation.related_model.objects.filter(**{f"{relation.field.name}__in": pks})
-        related.update(**dict.fromkeys(fields, ""))
-        if hasattr(relation.related_model, "history"):
-            _blank_history_rows(
-                relation.related_model, related.values("pk"), dict.fromkeys(fields, "")
-            )
-    _blank_outbox(model, pks)
+    with transaction.atomic():  # the records, their history and related rows together
+        manager = model._default_manager
+        manager.filter(pk__in=pks).update(**same)
+        if per_record:
+            manager.bulk_update(batch, per_record)
+        # Each record's history entry, with the change reason "retention" (no fields: the
+        # records are updated above).
+        bulk_update_with_history(batch, model, [], default_change_reason="retention")
+        # The history keeps no copy of the personal data, nor of the search index.
+        _blank_history_rows(model, pks, dict.fromkeys([*rule.blank, *indexes], ""))
+        for related_name, fields in rule.related:
+            relation = model._meta.get_field(related_name)
+            related = relation.related_model.objects.filter(**{f"{relation.field.name}__in": pks})
+            related.update(**dict.fromkeys(fields, ""))
+            if hasattr(relation.related_model, "history"):
+                _blank_history_rows(
+                    relation.related_model, related.values("pk"), dict.fromkeys(fields, "")
+                )
+        _blank_outbox(model, pks)
 
 
 def _blank_history_rows(model, pks, values: dict) -> None:

@@ -11,6 +11,7 @@ Tags with a variable, a filter or ``as`` are Django's own. ``install`` (from the
 
 from __future__ import annotations
 
+from django.template.base import Variable
 from django.templatetags import i18n
 from django.utils.translation import trans_real
 
@@ -18,7 +19,10 @@ from django.utils.translation import trans_real
 def _constant(expression) -> bool:
     """A literal without filters (a constant ``FilterExpression`` holds the string itself)."""
     var = expression.var
-    return not expression.filters and (isinstance(var, str) or var.literal is not None)
+    if expression.filters:
+        return False
+    # (a ``_("...")`` constant is a lazy string: Django's own node handles it)
+    return isinstance(var, str) or (isinstance(var, Variable) and var.literal is not None)
 
 
 class ConstantTranslateNode(i18n.TranslateNode):
@@ -28,8 +32,12 @@ class ConstantTranslateNode(i18n.TranslateNode):
 
     def render(self, context):
         # The catalog object itself, not the language code: a reloaded catalog (runserver
-        # after compilemessages) is another object, so nothing stale is shown.
-        key = (trans_real.catalog(), context.autoescape)
+        # after compilemessages) is another object, so nothing stale is shown. With
+        # translation switched off (a new NullTranslations each time) nothing is kept.
+        catalog = trans_real.catalog()
+        if not isinstance(catalog, trans_real.DjangoTranslation):
+            return super().render(context)
+        key = (catalog, context.autoescape)
         try:
             return self.rendered[key]
         except KeyError:

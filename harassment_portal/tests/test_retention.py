@@ -241,3 +241,19 @@ def test_the_command_anonymises_without_a_dry_run(officer):
     call_command("apply_retention", stdout=out)
     assert "consultations: 1 anonymised" in out.getvalue()
     assert Consultation.objects.get(pk=closed.pk).details == ""
+
+
+def test_a_batch_is_anonymised_whole_or_not_at_all(officer, monkeypatch):
+    closed = closed_consultation(officer)
+    rule = next(rule for rule in retention.rules() if rule.label == "consultations")
+
+    def outage(*args):
+        raise RuntimeError("the database went away")
+
+    monkeypatch.setattr(retention, "_blank_outbox", outage)
+    with pytest.raises(RuntimeError):
+        retention.anonymise(rule, [closed], now=timezone.now())
+
+    kept = Consultation.objects.get(pk=closed.pk)
+    assert kept.anonymised_at is None and kept.name == f"N {MARK}"
+    assert kept.history.latest().history_change_reason != "retention"

@@ -56,3 +56,22 @@ def test_a_literal_context_is_constant_too():
     assert isinstance(nodes(template)[0], ConstantTranslateNode)
     with translation.override("en"):
         assert template.render({}) == "May"
+
+
+def test_a_lazy_constant_is_left_to_django():
+    template = compile_('{% translate _("Reference") %}|{% translate "May" context _("x") %}')
+    assert not any(isinstance(node, ConstantTranslateNode) for node in nodes(template))
+    with translation.override("ja"):
+        assert template.render({}).startswith("受付番号|")
+
+
+def test_nothing_is_kept_while_translation_is_switched_off():
+    template = compile_('{% translate "Reference" %}')
+    node = nodes(template)[0]
+    for _time in range(3):
+        with translation.override(None):
+            assert template.render({}) == "Reference"
+    assert node.rendered == {}
+    with translation.override("ja"):
+        assert template.render({}) == "受付番号"
+    assert len(node.rendered) == 1
