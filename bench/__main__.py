@@ -18,6 +18,8 @@ import time
 from dataclasses import dataclass
 from pathlib import Path
 
+from .loadgen import median, percentile_all
+
 ROOT = Path(__file__).resolve().parent.parent
 RESULTS = ROOT / "bench" / "results" / "latest.md"
 
@@ -445,21 +447,6 @@ def scale(profile: Profile) -> list:
             )
         )
     return rows
-
-
-def median(values: list[float]) -> float:
-    from .loadgen import median as _median
-
-    return _median(values)
-
-
-def percentile_all(runs: list, p: float) -> float:
-    from .loadgen import Stats
-
-    pooled = Stats()
-    for run in runs:
-        pooled.latencies += run.latencies
-    return pooled.percentile(p)
 
 
 if __name__ == "__main__":

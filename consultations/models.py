@@ -91,6 +91,7 @@ TRANSITIONS: dict[str, frozenset[str]] = {
 }
 # Statuses in which the person is still waiting for the office's first answer.
 WAITING_STATUSES = frozenset({Status.RECEIVED, Status.IN_PROGRESS, Status.AWAITING_CALL})
+OPEN_STATUSES = frozenset(Status) - {Status.CLOSED}
 
 
 # What the person answers on the form, in the form's order: the form, the service and the
@@ -124,8 +125,12 @@ class ConsultationQuerySet(models.QuerySet):
     def due(self, *, on: dt.date) -> ConsultationQuerySet:
         return self.waiting().filter(reply_due_on=on)
 
+    def open(self) -> ConsultationQuerySet:
+        """Not closed (``status IN``, so that the status index can serve it)."""
+        return self.filter(status__in=OPEN_STATUSES)
+
     def unassigned(self) -> ConsultationQuerySet:
-        return self.filter(assigned_to__isnull=True).exclude(status=Status.CLOSED)
+        return self.open().filter(assigned_to__isnull=True)
 
 
 class Consultation(BlindIndexed, models.Model):

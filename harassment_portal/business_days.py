@@ -109,6 +109,11 @@ def received_on(at: dt.datetime, *, closures: Collection[dt.date] | None = None)
     return local.date()
 
 
+def start_of(day: dt.date) -> dt.datetime:
+    """Midnight starting ``day``, Tokyo time."""
+    return dt.datetime.combine(day, dt.time.min, tzinfo=TOKYO)
+
+
 def receipt_window(at: dt.datetime) -> str:
     """What ``received_on(at)`` depends on besides the closures, as a short string: the Tokyo
     date and whether the office had closed (``2026-05-01:before`` / ``2026-05-01:after``)."""

@@ -14,15 +14,13 @@ from urllib.parse import urlencode
 from django.db.models import Count, Q
 from django.db.models.functions import TruncDate
 from django.urls import reverse
-from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from consultations.models import WAITING_STATUSES, Consultation, RequesterType
-from consultations.models import Status as ConsultationStatus
 from dispatch.models import DEADLINES, DispatchApplication
 from seminars.models import SEAT_STATUSES, Registration, RegistrationStatus, Seminar
 
-from . import charts, statistics
+from . import business_days, charts, statistics
 from .admin import outbox_visible_to
 from .models import OutboxEmail
 
@@ -90,10 +88,9 @@ def can_view(user, model) -> bool:
 
 def consultation_figures(user, *, today: dt.date) -> Section:
     waiting = Q(status__in=WAITING_STATUSES)
-    # Every figure is about consultations not closed: reading only those through the status
-    # index spares a scan of the closed years (65 ms at 100,000 consultations).
-    not_closed = [s for s in ConsultationStatus.values if s != ConsultationStatus.CLOSED]
-    counts = Consultation.objects.filter(status__in=not_closed).aggregate(
+    # Every figure is about open consultations: reading only those through the status index
+    # spares a scan of the closed years (65 ms at 100,000 consultations).
+    counts = Consultation.objects.open().aggregate(
         overdue=Count("pk", filter=waiting & Q(reply_due_on__lt=today)),
         due_today=Count("pk", filter=waiting & Q(reply_due_on=today)),
         unassigned=Count("pk", filter=Q(assigned_to__isnull=True)),
@@ -145,8 +142,8 @@ def dispatch_figures(*, today: dt.date) -> Section:
 def seminar_week(*, today: dt.date) -> SeminarWeek:
     sessions = (
         Seminar.objects.in_week_of(today)
+        .with_seats()
         .annotate(
-            seated=Count("registrations", filter=Q(registrations__status__in=SEAT_STATUSES)),
             waiting=Count(
                 "registrations", filter=Q(registrations__status=RegistrationStatus.WAITING)
             ),
@@ -207,12 +204,6 @@ def _weeks(today: dt.date) -> list[dt.date]:
     return [monday - dt.timedelta(weeks=n) for n in range(CHART_WEEKS - 1, -1, -1)]
 
 
-def _start_of(day: dt.date) -> dt.datetime:
-    """Midnight starting ``day`` in the office's time zone: a time filter that can use the
-    column's index, where ``__date`` converts every row first (89 ms at 100,000 rows)."""
-    return timezone.make_aware(dt.datetime.combine(day, dt.time.min))
-
-
 def _week_label(monday: dt.date) -> str:
     return f"{monday.month}/{monday.day}"
 
@@ -221,7 +212,9 @@ def consultations_per_week_chart(*, today: dt.date) -> charts.BarChart:
     weeks = _weeks(today)
     counts: dict[tuple[dt.date, str], int] = {}
     rows = (
-        Consultation.objects.filter(received_at__gte=_start_of(weeks[0]))
+        # From Tokyo midnight: a filter on the time column can use its index, where __date
+        # converts every row first (89 ms at 100,000 consultations).
+        Consultation.objects.filter(received_at__gte=business_days.start_of(weeks[0]))
         .values("requester_type", day=TruncDate("received_at"))
         .annotate(n=Count("pk"))
     )
@@ -270,7 +263,7 @@ def registrations_per_week_chart(*, today: dt.date) -> charts.BarChart:
     weeks = _weeks(today)
     counts: dict[dt.date, int] = {}
     rows = (
-        Registration.objects.filter(registered_at__gte=_start_of(weeks[0]))
+        Registration.objects.filter(registered_at__gte=business_days.start_of(weeks[0]))
         .values(day=TruncDate("registered_at"))
         .annotate(n=Count("pk"))
     )

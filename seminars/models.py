@@ -40,6 +40,12 @@ class SeminarQuerySet(models.QuerySet):
         monday = day - dt.timedelta(days=day.weekday())
         return self.filter(starts_at__date__range=(monday, monday + dt.timedelta(days=6)))
 
+    def with_seats(self) -> SeminarQuerySet:
+        """Each session with ``seated``: its seats taken, counted in the same query."""
+        return self.annotate(
+            seated=models.Count("registrations", filter=Q(registrations__status__in=SEAT_STATUSES))
+        )
+
 
 class Seminar(models.Model):
     number = models.PositiveSmallIntegerField(_("session number"))
@@ -101,6 +107,9 @@ class Seminar(models.Model):
     @property
     def agenda_items(self) -> list[str]:
         return [line.strip() for line in self._text("agenda").splitlines() if line.strip()]
+
+    def seats_left(self, *, seated: int) -> int:
+        return max(self.capacity - seated, 0)
 
     def status(self, *, confirmed: int, now: dt.datetime | None = None) -> str:
         """The status people see, from the dates, the seats taken and the archive."""

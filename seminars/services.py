@@ -120,7 +120,7 @@ def register_for_seminar(
 
 
 def free_seats(seminar: Seminar) -> int:
-    return max(seminar.capacity - seminar.registrations.seated().count(), 0)
+    return seminar.seats_left(seated=seminar.registrations.seated().count())
 
 
 def _as_shown(seminar: Seminar) -> tuple:
@@ -279,8 +279,8 @@ def send_reminders(*, today: dt.date) -> int:
     if not business_days.is_business_day(today):
         return 0
     until = business_days.next_business_day(today)
-    start = timezone.make_aware(dt.datetime.combine(today + dt.timedelta(days=1), dt.time.min))
-    end = timezone.make_aware(dt.datetime.combine(until + dt.timedelta(days=1), dt.time.min))
+    start = business_days.start_of(today + dt.timedelta(days=1))
+    end = business_days.start_of(until + dt.timedelta(days=1))
     due = list(
         _remindable()
         .filter(seminar__starts_at__gte=start, seminar__starts_at__lt=end)
@@ -292,7 +292,7 @@ def send_reminders(*, today: dt.date) -> int:
         try:
             send_reminder_batch.delay(batch)
         except Exception:  # the broker is down: do the batch here and now
-            remind(batch, now=start)
+            remind(batch, now=start)  # (the job's window, not the clock: it runs for ``today``)
     return len(due)
 
 

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.core.cache import cache
-from django.db.models import Count, Q
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import get_language
@@ -17,22 +16,16 @@ from harassment_portal.page_cache import cached_page
 
 from . import links, services
 from .forms import MyRegistrationsForm, RegistrationForm
-from .models import SEAT_STATUSES, Seminar, SeminarStatus
+from .models import Seminar, SeminarStatus
 from .signals import SEMINAR_LIST, session_key
 
 FEW_SEATS = 20
 JUST_REGISTERED = "seminar_registration"
 
 
-def _with_seats(queryset):
-    return queryset.annotate(
-        seated=Count("registrations", filter=Q(registrations__status__in=SEAT_STATUSES))
-    )
-
-
 def _describe(seminar: Seminar) -> dict:
     status = seminar.status(confirmed=seminar.seated)
-    seats_left = max(seminar.capacity - seminar.seated, 0)
+    seats_left = seminar.seats_left(seated=seminar.seated)
     return {
         "seminar": seminar,
         "status": status,
@@ -46,7 +39,7 @@ def _describe(seminar: Seminar) -> dict:
 @require_GET
 @cached_page(SEMINAR_LIST, timeout=60)  # statuses follow the clock: a minute at most
 def seminar_list(request):
-    seminars = _with_seats(Seminar.objects.filter(published=True)).order_by("starts_at")
+    seminars = Seminar.objects.filter(published=True).with_seats().order_by("starts_at")
     now = timezone.now()
     items = [_describe(seminar) for seminar in seminars]
     return render(
@@ -76,7 +69,7 @@ def published_session(pk: int) -> Seminar:
 
 
 def _published_with_seats(pk: int) -> Seminar:
-    return get_object_or_404(_with_seats(Seminar.objects), pk=pk, published=True)
+    return get_object_or_404(Seminar.objects.with_seats(), pk=pk, published=True)
 
 
 class SeminarDetailView(View):

@@ -219,3 +219,9 @@ def test_closures_added_by_staff_apply_at_once():
     assert bd.add_business_days(D("2026-11-30"), 1) == D("2026-12-02")
     closure.delete()
     assert bd.is_business_day(day)
+
+
+def test_start_of_is_tokyo_midnight():
+    start = bd.start_of(D("2026-12-07"))
+    assert start == dt.datetime(2026, 12, 7, tzinfo=TOKYO)
+    assert start.astimezone(dt.UTC) == dt.datetime(2026, 12, 6, 15, tzinfo=dt.UTC)

@@ -11,6 +11,7 @@ from django.utils import timezone, translation
 
 from consultations import services as consultation_services
 from consultations.models import Consultation
+from consultations.models import Status as ConsultationStatus
 from consultations.tests.factories import make_consultation
 from dispatch import services as dispatch_services
 from dispatch.models import DispatchApplication
@@ -79,6 +80,8 @@ def consultations(today):
     mine_later = make_consultation()
     mine_overdue = make_consultation()
     answered_late = make_consultation()
+    closed_unassigned = make_consultation()  # in no figure
+    Consultation.objects.filter(pk=closed_unassigned.pk).update(status=ConsultationStatus.CLOSED)
     consultation_services.assign_consultation(mine_later, to=me, by=me)
     consultation_services.assign_consultation(mine_overdue, to=me, by=me)
     consultation_services.assign_consultation(answered_late, to=other, by=other)
@@ -89,6 +92,7 @@ def consultations(today):
         (mine_later, today + dt.timedelta(days=3)),
         (mine_overdue, today - dt.timedelta(days=1)),
         (answered_late, today - dt.timedelta(days=5)),
+        (closed_unassigned, today - dt.timedelta(days=4)),
     ]:
         due_on(consultation, day)
     return me, {

@@ -364,3 +364,11 @@ def test_the_email_shows_the_session_as_it_is_when_the_seat_is_taken(
     body = OutboxEmail.objects.about(registration).get().body_text
     assert timezone.localtime(later).strftime("%H:%M") in body
     assert timezone.localtime(seminar.starts_at).strftime("%H:%M") not in body
+
+
+def test_seats_left_never_goes_below_zero():
+    seminar = make_seminar(capacity=2)
+    assert [seminar.seats_left(seated=n) for n in (0, 1, 2, 3)] == [2, 1, 0, 0]
+    register(seminar, 1)
+    assert services.free_seats(seminar) == 1
+    assert Seminar.objects.with_seats().get(pk=seminar.pk).seated == 1

@@ -1,0 +1,37 @@
+"""The benchmark's own arithmetic and verdict (the runs themselves need ``make bench``)."""
+
+import re
+
+from bench import loadgen, report
+from bench.loadgen import Stats
+
+
+def test_percentiles_pool_the_latencies_of_every_round():
+    rounds = [Stats(latencies=[0.01] * 98), Stats(latencies=[0.5, 0.9])]
+    assert rounds[0].percentile(99) == 0.01  # one round alone hides the slow requests
+    assert loadgen.percentile_all(rounds, 50) == 0.01
+    assert loadgen.percentile_all(rounds, 99) == 0.5
+    assert loadgen.percentile_all(rounds, 100) == 0.9
+
+
+def test_a_rate_is_requests_over_the_time_measured():
+    stats = Stats(elapsed=2.0)
+    for status in (200, 200, 503, 302):
+        stats.record(status, 0.01)
+    assert stats.rate == 2.0 and stats.server_errors == 1
+    assert Stats().rate == 0.0
+
+
+def test_a_missed_target_is_marked_and_the_table_stays_a_table():
+    rows = [
+        report.Row("trivial view", "900 req/s", "-", "100 %", True),
+        report.Row("submit p99", "195 ms", "< 150 ms", "1.30 x limit", False, "a | b"),
+    ]
+    text = report.text_table(rows)
+    assert "PASS" in text.splitlines()[2] and "MISS" in text.splitlines()[3]
+    markdown = report.markdown(rows, notes=["Full run"])
+    table = [line for line in markdown.splitlines() if line.startswith("|")]
+    # six cells on every line: the "|" inside a cell is escaped
+    assert [len(re.split(r"(?<!\\)\|", line)) - 2 for line in table] == [6, 6, 6, 6]
+    assert "a \\| b" in table[-1] and "| MISS |" in table[-1]
+    assert report.pct(0.114) == "11 %" and report.ms(0.195) == "195 ms"
