@@ -80,9 +80,10 @@ def register_for_seminar(
         **fields,
     )
     seen = _as_shown(seminar)
-    registration.status = (
-        RegistrationStatus.CONFIRMED if free_seats(seminar) else RegistrationStatus.WAITING
-    )
+    # A prediction only (the locked count decides): the count the page was read with, if any.
+    seated = getattr(seminar, "seated", None)
+    predicted = seminar.seats_left(seated=seated) if seated is not None else free_seats(seminar)
+    registration.status = RegistrationStatus.CONFIRMED if predicted else RegistrationStatus.WAITING
     prepared = emails.prepare_status(registration)
 
     locked = Seminar.objects.select_for_update().get(pk=seminar.pk)

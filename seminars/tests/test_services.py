@@ -7,6 +7,8 @@ from zoneinfo import ZoneInfo
 import pytest
 from django.core import signing
 from django.core.exceptions import ValidationError
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 from icalendar import Calendar
 
@@ -372,3 +374,31 @@ def test_seats_left_never_goes_below_zero():
     register(seminar, 1)
     assert services.free_seats(seminar) == 1
     assert Seminar.objects.with_seats().get(pk=seminar.pk).seated == 1
+
+
+def test_the_seats_count_leaves_out_the_waiting_list_and_cancellations():
+    empty, busy = make_seminar(capacity=2), make_seminar(capacity=2)
+    register(busy, 1)
+    register(busy, 2)
+    register(busy, 3, waiting=True)
+    services.cancel_registration(register(busy, 4, waiting=True))
+    seated = dict(Seminar.objects.with_seats().values_list("pk", "seated"))
+    assert seated == {empty.pk: 0, busy.pk: 2}
+    assert services.free_seats(busy) == 0
+
+
+def test_registering_from_the_page_reuses_its_seat_count_as_the_prediction(
+    django_capture_on_commit_callbacks,
+):
+    """The seats count the page was read with predicts the status; the locked count decides."""
+    seminar = make_seminar(capacity=1)
+    page = Seminar.objects.with_seats().get(pk=seminar.pk)  # one seat left, the page says
+    register(seminar, 1)  # taken meanwhile
+    plain_read = Seminar.objects.get(pk=seminar.pk)
+    with CaptureQueriesContext(connection) as plain, django_capture_on_commit_callbacks():
+        services.register_for_seminar(plain_read, person(2), language="en", join_waiting_list=True)
+    with CaptureQueriesContext(connection) as from_page, django_capture_on_commit_callbacks():
+        late = services.register_for_seminar(page, person(3), language="en", join_waiting_list=True)
+    assert len(from_page.captured_queries) == len(plain.captured_queries) - 1
+    assert late.status == RegistrationStatus.WAITING
+    assert OutboxEmail.objects.about(late).get().template == "seminars/emails/waiting"
