@@ -1,11 +1,15 @@
-"""The change history: every tracked model builds its history manager class once."""
+"""The change history: built once per model, indexed by record id, copied by the database."""
 
 import pytest
 from django.apps import apps
+from django.contrib.auth.models import User
+from simple_history.models import HistoricalRecords
 
 from consultations.models import Consultation
 from consultations.tests.factories import make_consultation
-from harassment_portal.history import _HistoryDescriptor
+from dispatch.tests.factories import make_application, make_expert
+from harassment_portal.history import History, _HistoryDescriptor
+from seminars.tests.factories import make_seminar, register
 
 TRACKED = [
     model
@@ -45,3 +49,54 @@ def test_a_history_is_indexed_by_the_record_id_and_its_own_columns_only(model):
         if field.db_index and field.name in record_fields
     }
     assert indexed == {model._meta.pk.name}
+
+
+def _as_stored(historical) -> dict:
+    """A historical row's values, but for its own id and time."""
+    return {
+        field.attname: getattr(historical, field.attname)
+        for field in historical._meta.concrete_fields
+        if field.name not in ("history_id", "history_date")
+    }
+
+
+def _simple_history_would_write(record, history_type: str) -> dict:
+    """The row simple-history itself builds from the instance (the way the copy replaced)."""
+    history = History()
+    history.manager_name = record._meta.simple_history_manager_attribute
+    HistoricalRecords.create_historical_record(history, record, history_type)
+    return _as_stored(getattr(record, history.manager_name).order_by("history_id").last())
+
+
+def _registration():
+    return register(make_seminar())
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    "make",
+    [make_consultation, _registration, make_application, make_expert],
+    ids=lambda f: f.__name__,
+)
+def test_the_database_copies_the_row_simple_history_would_write(make):
+    record = make()
+    history = getattr(record, record._meta.simple_history_manager_attribute)
+    created = history.order_by("history_id").last()
+    assert _as_stored(created) == _simple_history_would_write(record, "+")
+    record.save()  # a change
+    changed = history.order_by("history_id").last()
+    assert (created.history_type, changed.history_type) == ("+", "~")
+    assert _as_stored(changed) == _simple_history_would_write(record, "~")
+    encrypted = [f.attname for f in record._meta.concrete_fields if "Encrypted" in type(f).__name__]
+    assert all(getattr(changed, name) == getattr(record, name) for name in encrypted)
+
+
+@pytest.mark.django_db
+def test_the_copy_records_who_changed_what_and_why():
+    consultation = make_consultation()
+    staff = User.objects.create_user("consultant")
+    consultation._history_user = staff
+    consultation._change_reason = "triage"
+    consultation.save()
+    row = consultation.history.order_by("history_id").last()
+    assert (row.history_user, row.history_change_reason) == (staff, "triage")
