@@ -79,6 +79,9 @@ def forget(name: str, *, variants: Iterable[str] = ("",)) -> None:
     A page cached with ``vary_on`` is dropped for each of ``variants`` (its ``vary_on`` values
     that may be in the cache now).
     """
-    cache.delete_many(
-        [_key(name, code, extra) for code, _label in settings.LANGUAGES for extra in variants]
-    )
+    cache.delete_many(keys(name, variants=variants))
+
+
+def keys(name: str, *, variants: Iterable[str] = ("",)) -> list[str]:
+    """The cache keys of page ``name`` (to drop with other keys in one round trip)."""
+    return [_key(name, code, extra) for code, _label in settings.LANGUAGES for extra in variants]

@@ -94,18 +94,12 @@ def register_for_seminar(
         )
     if today > locked.application_closes_on or now >= locked.starts_at:
         raise RegistrationRefused(_("Registration for this session has closed."), "closed")
-    existing = locked.registrations.active().filter(email=fields["email"]).first()
-    if existing:
-        raise RegistrationRefused(
-            _("This email address is already registered for this session."),
-            "duplicate",
-            existing=existing,
-        )
     if free_seats(locked):
         status = RegistrationStatus.CONFIRMED
     elif join_waiting_list:
         status = RegistrationStatus.WAITING
     else:
+        _refuse_if_registered(locked, fields["email"])  # said first, as on the other paths
         raise RegistrationRefused(_("This session is full."), "full")
     reference = registration.reference
     registration.seminar, registration.status = locked, status
@@ -130,24 +124,30 @@ def _as_shown(seminar: Seminar) -> tuple:
 
 
 def _create(registration: Registration) -> None:
-    """Insert the registration; a reference already taken is replaced by a new one."""
+    """Insert the registration; a reference already taken is replaced by a new one.
+
+    An address already registered for the session is refused by its unique index: looking
+    for it first cost every registration a query under the session's lock.
+    """
     for _attempt in range(5):
         try:
             with transaction.atomic():
                 registration.save(force_insert=True)
                 return
         except IntegrityError:
-            existing = (
-                registration.seminar.registrations.active().filter(email=registration.email).first()
-            )
-            if existing:  # cannot happen under the seminar lock; said plainly if it ever does
-                raise RegistrationRefused(
-                    _("This email address is already registered for this session."),
-                    "duplicate",
-                    existing=existing,
-                ) from None
+            _refuse_if_registered(registration.seminar, registration.email)
             registration.pk, registration.reference = None, new_reference("S")
     raise RuntimeError("could not allocate a registration reference")
+
+
+def _refuse_if_registered(seminar: Seminar, email: str) -> None:
+    existing = seminar.registrations.active().filter(email=email).first()
+    if existing:
+        raise RegistrationRefused(
+            _("This email address is already registered for this session."),
+            "duplicate",
+            existing=existing,
+        )
 
 
 def resend_status_email(registration: Registration) -> None:

@@ -22,6 +22,6 @@ def session_key(pk: int) -> str:
 @receiver([post_save, post_delete], sender=Seminar)
 @receiver([post_save, post_delete], sender=Registration)
 def forget_cached_pages(sender, instance, **kwargs) -> None:
-    key = session_key(instance.pk if sender is Seminar else instance.seminar_id)
-    forget_now_and_on_commit(functools.partial(page_cache.forget, SEMINAR_LIST))
-    forget_now_and_on_commit(functools.partial(cache.delete, key))
+    session = session_key(instance.pk if sender is Seminar else instance.seminar_id)
+    stale = [*page_cache.keys(SEMINAR_LIST), session]
+    forget_now_and_on_commit(functools.partial(cache.delete_many, stale))

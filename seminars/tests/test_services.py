@@ -71,6 +71,16 @@ def test_one_active_registration_per_email_and_session():
     assert register(seminar, email="hanako@example.jp").status == CONFIRMED
 
 
+@pytest.mark.parametrize("waiting", [False, True], ids=["seat wanted", "waiting list wanted"])
+def test_someone_already_registered_is_told_so_even_once_the_session_is_full(waiting):
+    seminar = make_seminar(capacity=1)
+    first = register(seminar, 1)
+    with pytest.raises(services.RegistrationRefused) as refusal:
+        register(seminar, 1, waiting=waiting)
+    assert refusal.value.code == "duplicate" and refusal.value.existing == first
+    assert Registration.objects.count() == 1
+
+
 def test_capacity_is_never_exceeded_and_the_rest_wait_in_order():
     seminar = make_seminar(capacity=2)
     seated = [register(seminar, i) for i in (1, 2)]
