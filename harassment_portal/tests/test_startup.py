@@ -1,17 +1,47 @@
-"""A web worker loads the holiday tables and the template engines when it starts."""
+"""A web worker loads, as it starts, what its first requests would otherwise pay for."""
+
+import logging
 
 from django.template import engines
 
-from harassment_portal import business_days
+from harassment_portal import business_days, startup
+from harassment_portal.celery import app as celery_app
 from harassment_portal.startup import warm_up
 
 
-def test_warm_up_loads_the_holiday_tables_and_the_template_engines():
+def _compiled() -> set[str]:
+    (loader,) = engines["django"].engine.template_loaders  # the cached loader
+    return {key for key in loader.get_template_cache}
+
+
+def test_warm_up_loads_the_holiday_tables_templates_and_celery():
     business_days._national_holidays.cache_clear()
     engines._engines.clear()
     warm_up()
     assert business_days._national_holidays.cache_info().currsize == 2
-    assert "django" in engines._engines
+    compiled = _compiled()
+    assert {
+        "base.html",
+        "seminars/emails/confirmation.txt",
+        "seminars/emails/confirmation.html",
+        "bootstrap5/field.html",  # the form template pack
+    } <= compiled
+    assert "admin/change_list.html" not in compiled  # the libraries' own: on first use
+    assert celery_app.finalized
+
+
+def test_a_template_that_does_not_compile_is_logged_and_the_worker_starts(
+    tmp_path, settings, caplog
+):
+    (tmp_path / "broken.html").write_text("{% if %}")
+    (tmp_path / "fine.html").write_text("fine")
+    settings.BASE_DIR = tmp_path
+    settings.TEMPLATES = [{**settings.TEMPLATES[0], "DIRS": [tmp_path]}]
+    engines._engines.clear()
+    with caplog.at_level(logging.ERROR, logger=startup.logger.name):
+        startup._compile_templates()
+    assert "broken.html" in caplog.text
+    assert "fine.html" in _compiled()
 
 
 def test_the_wsgi_module_warms_up_on_import(monkeypatch):
