@@ -85,10 +85,14 @@ class BlindIndexed:
 
     blind_indexed: tuple[str, ...] = ()
 
-    def save(self, *args, **kwargs):
-        update_fields = kwargs.get("update_fields")
+    def fill_blind_indexes(self) -> None:
         for name in self.blind_indexed:
             setattr(self, f"{name}_index", encryption.blind_index(getattr(self, name)))
+
+    def save(self, *args, **kwargs):
+        update_fields = kwargs.get("update_fields")
+        self.fill_blind_indexes()
+        for name in self.blind_indexed:
             if update_fields is not None and name in update_fields:
                 update_fields = {*update_fields, f"{name}_index"}
         if update_fields is not None:

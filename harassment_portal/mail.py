@@ -100,6 +100,18 @@ def queue_email(
     )
 
 
+@dataclass(frozen=True)
+class Outgoing:
+    """An email rendered beforehand (e.g. before taking a lock), ready to store."""
+
+    to: str
+    template: str
+    rendered: RenderedEmail
+    language: str
+    about: models.Model | None = None
+    attachments: list[dict[str, str]] | None = None
+
+
 def store_email(
     *,
     to: str,
@@ -109,31 +121,51 @@ def store_email(
     about: models.Model | None = None,
     attachments: list[dict[str, str]] | None = None,
 ) -> OutboxEmail:
-    """``queue_email`` for an email rendered beforehand (e.g. before taking a lock)."""
-    return _store(
-        to_email=to,
-        language=language,
-        template=template,
-        subject=rendered.subject,
-        body_text=rendered.text,
-        body_html=rendered.html,
-        attachments=attachments or [],
-        content_type=ContentType.objects.get_for_model(about) if about is not None else None,
-        object_id=str(about.pk) if about is not None else "",
-    )
+    """``queue_email`` for an email rendered beforehand."""
+    (email,) = store_emails([Outgoing(to, template, rendered, language, about, attachments)])
+    return email
 
 
-def _store(**fields: Any) -> OutboxEmail:
-    """Create a pending row with a fresh Message-ID; queue it once the transaction commits."""
+def store_emails(emails: list[Outgoing]) -> list[OutboxEmail]:
+    """Store pending rows, each with a fresh Message-ID, in one INSERT (a batch of reminders
+    paid a round trip per row); queue them once the transaction commits."""
     now = timezone.now()
-    email = OutboxEmail.objects.create(
+    rows = [
+        _new_row(
+            now,
+            to_email=email.to,
+            language=email.language,
+            template=email.template,
+            subject=email.rendered.subject,
+            body_text=email.rendered.text,
+            body_html=email.rendered.html,
+            attachments=email.attachments or [],
+            content_type=(
+                ContentType.objects.get_for_model(email.about) if email.about is not None else None
+            ),
+            object_id=str(email.about.pk) if email.about is not None else "",
+        )
+        for email in emails
+    ]
+    return _insert(rows)
+
+
+def _new_row(now: dt.datetime, **fields: Any) -> OutboxEmail:
+    return OutboxEmail(
         **fields,
         message_id=make_msgid(domain=_message_id_domain()),
         created_at=now,
         next_attempt_at=now + FIRST_SWEEP_AFTER,
     )
-    _enqueue_on_commit(email.pk)
-    return email
+
+
+def _insert(rows: list[OutboxEmail]) -> list[OutboxEmail]:
+    for row in rows:
+        row.fill_blind_indexes()  # (bulk_create does not call save())
+    OutboxEmail.objects.bulk_create(rows)
+    for row in rows:
+        _enqueue_on_commit(row.pk)
+    return rows
 
 
 class _EnqueueOnCommit:
@@ -404,7 +436,10 @@ def resend(email: OutboxEmail) -> OutboxEmail:
         "object_id",
     ]
     with transaction.atomic():
-        return _store(**{name: getattr(email, name) for name in copied})
+        (row,) = _insert(
+            [_new_row(timezone.now(), **{name: getattr(email, name) for name in copied})]
+        )
+        return row
 
 
 def retry_now(email: OutboxEmail) -> None:

@@ -43,7 +43,11 @@ def _prepare(
 
 
 def store(registration: Registration, prepared: PreparedEmail) -> None:
-    mail.store_email(
+    mail.store_emails([_outgoing(registration, prepared)])
+
+
+def _outgoing(registration: Registration, prepared: PreparedEmail) -> mail.Outgoing:
+    return mail.Outgoing(
         to=registration.email,
         template=prepared.template,
         rendered=prepared.rendered,
@@ -78,12 +82,14 @@ def queue_cancelled(registration: Registration, *, by_office: bool) -> None:
     _queue(registration, "cancelled", by_office=by_office)
 
 
-def queue_reminder(registration: Registration) -> None:
-    _queue(registration, "reminder", attach_calendar=True)
+def queue_reminders(registrations: list[Registration]) -> None:
+    mail.store_emails(
+        [_outgoing(r, _prepare(r, "reminder", attach_calendar=True)) for r in registrations]
+    )
 
 
-def queue_archive(registration: Registration) -> None:
-    _queue(registration, "archive")
+def queue_archive_notices(registrations: list[Registration]) -> None:
+    mail.store_emails([_outgoing(r, _prepare(r, "archive")) for r in registrations])
 
 
 def queue_my_registrations(registrations: list[Registration]) -> None:

@@ -257,8 +257,7 @@ def send_archive_notices(seminar: Seminar) -> int:
     pending = list(
         seminar.registrations.active().filter(archive_notified_at__isnull=True).select_for_update()
     )
-    for registration in pending:
-        emails.queue_archive(registration)
+    emails.queue_archive_notices(pending)
     Registration.objects.filter(pk__in=[r.pk for r in pending]).update(
         archive_notified_at=timezone.now()
     )
@@ -318,8 +317,7 @@ def remind(registration_ids: list[int], *, now: dt.datetime) -> int:
         .select_related("seminar")
         .select_for_update(of=("self",))
     )
-    for registration in due:
-        emails.queue_reminder(registration)
+    emails.queue_reminders(due)
     Registration.objects.filter(pk__in=[r.pk for r in due]).update(reminded_at=timezone.now())
     return len(due)
 

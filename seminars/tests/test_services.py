@@ -12,6 +12,7 @@ from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 from icalendar import Calendar
 
+from harassment_portal.encryption import blind_index
 from harassment_portal.models import OutboxEmail
 from seminars import links, services, tasks
 from seminars.models import Registration, RegistrationStatus, Seminar, SeminarStatus
@@ -275,6 +276,27 @@ def test_reminders_go_out_in_batches_each_once_even_with_the_broker_down(monkeyp
     assert [len(batch) for batch in batches] == [2, 2, 1]
     assert OutboxEmail.objects.filter(template="seminars/emails/reminder").count() == 5
     assert services.send_reminders(today=today) == 0
+
+
+def test_a_reminder_batch_stores_its_emails_in_one_insert_each_findable_by_address(
+    django_capture_on_commit_callbacks,
+):
+    day = quiet_monday()
+    seminar = monday_session(day)
+    ids = [services.register_for_seminar(seminar, person(i), language="ja").pk for i in range(3)]
+    OutboxEmail.objects.all().delete()
+    with (
+        CaptureQueriesContext(connection) as queries,
+        django_capture_on_commit_callbacks() as callbacks,
+    ):
+        friday = dt.datetime.combine(day - dt.timedelta(days=3), dt.time(9), ZoneInfo("Asia/Tokyo"))
+        assert services.remind(ids, now=friday) == 3
+    inserts = [q for q in queries.captured_queries if q["sql"].startswith("INSERT")]
+    assert len(inserts) == 1
+    assert len(callbacks) == 1  # one task for the batch
+    stored = OutboxEmail.objects.filter(template="seminars/emails/reminder")
+    assert stored.count() == 3 and len({email.message_id for email in stored}) == 3
+    assert OutboxEmail.objects.filter(to_email_index=blind_index("person1@example.jp")).exists()
 
 
 def test_a_reminder_batch_run_after_its_session_started_reminds_nobody():
