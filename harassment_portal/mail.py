@@ -31,7 +31,7 @@ from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
 from django.core.mail import get_connection
 from django.core.mail.backends.base import BaseEmailBackend
-from django.db import models, transaction
+from django.db import models, router, transaction
 from django.template.loader import render_to_string
 from django.utils import timezone, translation
 
@@ -160,9 +160,16 @@ def _new_row(now: dt.datetime, **fields: Any) -> OutboxEmail:
 
 
 def _insert(rows: list[OutboxEmail]) -> list[OutboxEmail]:
-    for row in rows:
-        row.fill_blind_indexes()  # (bulk_create does not call save())
-    OutboxEmail.objects.bulk_create(rows)
+    """One INSERT for several rows where the database returns their ids (PostgreSQL, SQLite
+    3.35+); one per row otherwise, and for a single row."""
+    features = transaction.get_connection(router.db_for_write(OutboxEmail)).features
+    if len(rows) > 1 and features.can_return_rows_from_bulk_insert:
+        for row in rows:
+            row.fill_blind_indexes()  # (bulk_create does not call save())
+        OutboxEmail.objects.bulk_create(rows)
+    else:
+        for row in rows:
+            row.save(force_insert=True)
     for row in rows:
         _enqueue_on_commit(row.pk)
     return rows

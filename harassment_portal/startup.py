@@ -4,11 +4,13 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
+import sys
 from pathlib import Path
 
 from django.conf import settings
 from django.core.validators import validate_email
-from django.template import TemplateSyntaxError, engines
+from django.template import engines
+from django.template.utils import get_app_template_dirs
 from django.urls import get_resolver
 from django.utils import timezone, translation
 
@@ -44,10 +46,18 @@ def _compile_templates() -> None:
     """Compile (into the cached loader) the project's templates and the form template pack's,
     not the other libraries' (the admin's are many, and used by a few people)."""
     base = Path(settings.BASE_DIR)
+    libraries = {Path(sys.prefix), Path(sys.base_prefix)}
     pack = getattr(settings, "CRISPY_TEMPLATE_PACK", "")
     for engine in engines.all():
-        for directory in map(Path, getattr(engine, "template_dirs", ())):
-            if directory.is_relative_to(base) and ".venv" not in directory.parts:
+        if not hasattr(engine, "engine"):  # not Django's template language
+            continue
+        # The engine's DIRS and every app's templates: the production settings list their
+        # loaders themselves (APP_DIRS off), so the engine's own list lacks the apps'.
+        directories = [*map(Path, engine.engine.dirs), *get_app_template_dirs("templates")]
+        for directory in directories:
+            if directory.is_relative_to(base) and not any(
+                directory.is_relative_to(prefix) for prefix in libraries
+            ):
                 top = directory
             elif pack and (directory / pack).is_dir():
                 top = directory / pack
@@ -59,5 +69,5 @@ def _compile_templates() -> None:
                 name = path.relative_to(directory).as_posix()
                 try:
                     engine.get_template(name)
-                except TemplateSyntaxError:  # the page fails on its own; the worker serves on
+                except Exception:  # the page fails on its own; the worker serves on
                     logger.exception("template %s does not compile", name)

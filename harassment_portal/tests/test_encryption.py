@@ -5,6 +5,7 @@ from io import StringIO
 
 import pytest
 from cryptography.fernet import Fernet
+from django.apps import apps
 from django.contrib.auth import get_user_model
 from django.contrib.sessions.models import Session
 from django.core.exceptions import FieldError, ImproperlyConfigured
@@ -237,3 +238,23 @@ def test_saving_only_the_address_keeps_its_search_index_current():
     assert Consultation.objects.get(pk=consultation.pk).email_index == encryption.blind_index(
         "new@example.jp"
     )
+
+
+def test_a_change_made_while_the_keys_rotate_leaves_no_history_on_the_old_key():
+    """The history copies the record's stored values: a record changed before its own
+    rotation but after its history's would keep old-key text in the history."""
+    from harassment_portal.management.commands.rotate_encryption_keys import rotation_order
+
+    with override_settings(PORTAL_ENCRYPTION_KEYS=[OLD_KEY]):
+        consultation = make_consultation(details=f"Rotating {MARK}")
+    order = rotation_order(apps.get_models())
+    histories = [model for model in order if model._meta.label.startswith("consultations.Hist")]
+    assert order.index(Consultation) < order.index(histories[0])
+    with override_settings(PORTAL_ENCRYPTION_KEYS=[NEW_KEY, OLD_KEY]):
+        for model in order:
+            reencrypt(model)
+            if model is histories[0]:  # a change comes in just after the histories' turn
+                changed = Consultation.objects.get(pk=consultation.pk)
+                changed.save(update_fields=["status", "updated_at"])
+    with override_settings(PORTAL_ENCRYPTION_KEYS=[NEW_KEY]):
+        assert [row.details for row in consultation.history.all()] == [f"Rotating {MARK}"] * 2

@@ -6,7 +6,7 @@ import smtplib
 
 import pytest
 from django.core.mail.backends.locmem import EmailBackend as LocmemBackend
-from django.db import transaction
+from django.db import connection, transaction
 from django.test import override_settings
 from django.utils import timezone
 
@@ -278,6 +278,25 @@ def test_an_email_rolled_back_with_its_savepoint_is_not_queued(
             raise RuntimeError("this part of the change failed")
         after = queue()
     assert sorted(pk for ids in queued for pk in ids) == [before.pk, after.pk]
+
+
+@pytest.mark.parametrize("returns_ids", [True, False], ids=["one insert", "insert per row"])
+def test_a_stored_batch_is_queued_whole_with_its_ids(
+    monkeypatch, django_capture_on_commit_callbacks, mailoutbox, returns_ids
+):
+    """Where the database cannot return the ids of a multi-row insert (SQLite before 3.35),
+    each row is inserted on its own: a row without an id could never be sent."""
+    monkeypatch.setattr(type(connection.features), "can_return_rows_from_bulk_insert", returns_ids)
+    rendered = mail.render_email("emails/test_message", {}, language="ja")
+    batch = [
+        mail.Outgoing(f"person{n}@example.jp", "emails/test_message", rendered, "ja")
+        for n in range(3)
+    ]
+    with django_capture_on_commit_callbacks(execute=True):
+        stored = mail.store_emails(batch)
+    assert all(email.pk for email in stored)
+    assert sorted(m.to[0] for m in mailoutbox) == [f"person{n}@example.jp" for n in range(3)]
+    assert OutboxEmail.objects.filter(status=OutboxEmail.Status.SENT).count() == 3
 
 
 @override_settings(EMAIL_BACKEND=COUNTING)

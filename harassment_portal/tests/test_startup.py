@@ -30,17 +30,39 @@ def test_warm_up_loads_the_holiday_tables_templates_and_celery():
     assert celery_app.finalized
 
 
+def test_warm_up_finds_the_app_templates_with_the_production_loaders(settings):
+    loaders = [
+        "django.template.loaders.filesystem.Loader",
+        "django.template.loaders.app_directories.Loader",
+    ]
+    settings.TEMPLATES = [  # as harassment_portal/settings/production.py: APP_DIRS off
+        {
+            **settings.TEMPLATES[0],
+            "APP_DIRS": False,
+            "OPTIONS": {
+                **settings.TEMPLATES[0]["OPTIONS"],
+                "loaders": [("django.template.loaders.cached.Loader", loaders)],
+            },
+        }
+    ]
+    engines._engines.clear()
+    startup._compile_templates()
+    compiled = _compiled()
+    assert {"bootstrap5/field.html", "consultations/consultation_form.html"} <= compiled
+
+
 def test_a_template_that_does_not_compile_is_logged_and_the_worker_starts(
     tmp_path, settings, caplog
 ):
     (tmp_path / "broken.html").write_text("{% if %}")
+    (tmp_path / "unreadable.txt").write_bytes(b"\xff\xfe not UTF-8")
     (tmp_path / "fine.html").write_text("fine")
     settings.BASE_DIR = tmp_path
     settings.TEMPLATES = [{**settings.TEMPLATES[0], "DIRS": [tmp_path]}]
     engines._engines.clear()
     with caplog.at_level(logging.ERROR, logger=startup.logger.name):
         startup._compile_templates()
-    assert "broken.html" in caplog.text
+    assert "broken.html" in caplog.text and "unreadable.txt" in caplog.text
     assert "fine.html" in _compiled()
 
 

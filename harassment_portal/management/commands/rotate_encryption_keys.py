@@ -2,6 +2,7 @@
 
 from django.apps import apps
 from django.core.management.base import BaseCommand
+from simple_history.models import HistoricalChanges
 
 from harassment_portal.fields import encrypted_fields, reencrypt
 
@@ -14,9 +15,15 @@ class Command(BaseCommand):
     )
 
     def handle(self, *args, **options):
-        for model in apps.get_models():
-            if not encrypted_fields(model):
-                continue
+        for model in rotation_order(apps.get_models()):
             count = reencrypt(model)  # batch by batch, each under its own row locks
             self.stdout.write(f"{model._meta.label}: {count} rows")
         self.stdout.write(self.style.SUCCESS("Done: the older keys can now be removed."))
+
+
+def rotation_order(models: list) -> list:
+    """The models with encrypted fields, the histories last: a change made while the command
+    runs copies its record's stored (possibly not yet rotated) values into the history, so
+    the histories are rotated once every record is."""
+    encrypted = [model for model in models if encrypted_fields(model)]
+    return sorted(encrypted, key=lambda model: issubclass(model, HistoricalChanges))
