@@ -25,6 +25,7 @@ RESULTS = ROOT / "bench" / "results" / "latest.md"  # a full run's table (the RE
 PARTS = ["pages", "rush", "memory", "email", "scale"]
 PARTIAL_RESULTS = ROOT / "bench" / "results" / "partial.md"  # --quick or --only: not committed
 
+TRIVIAL = "/bench/trivial/"
 PUBLIC_PAGES = {
     "home": "/ja/",
     "FAQ": "/ja/faq/",
@@ -148,7 +149,8 @@ def main(argv: list[str] | None = None) -> int:
         f"Settings: bench.settings = production (DEBUG off, cached templates, whitenoise, "
         f"PostgreSQL, Redis cache and broker), gunicorn {args.workers} sync workers, "
         f"{CONNECTIONS} connections, a Python asyncio load generator (one connection per "
-        f"request: sync workers close it); {profile.rounds} rounds of {profile.seconds:g} s, "
+        f"request: sync workers close it); {profile.rounds} rounds of {profile.seconds:g} s per "
+        f"figure, each right after {profile.seconds / 2:g} s of the trivial view (its reference); "
         "median of the per-round ratios.",
         f"For the load: FORM_MIN_FILL_SECONDS={os.environ['FORM_MIN_FILL_SECONDS']}"
         " and the per-address rate limit out of reach (all load comes from 127.0.0.1); "
@@ -204,25 +206,40 @@ def pages(port: int, profile: Profile, *, seminar) -> list:
     from .report import Row, ms, pct
 
     form_pages = {k: v.format(seminar=seminar.pk) for k, v in FORM_PAGES.items()}
-    gets = {"trivial view": "/bench/trivial/", **PUBLIC_PAGES, **form_pages}
+    gets = {**PUBLIC_PAGES, **form_pages}
     say("Warming up")
-    for path in gets.values():
+    for path in [TRIVIAL, *gets.values()]:
         web.run(web.measure_get(port, path, connections=4, duration=0.5))
     # Every worker's first submission loads what only a submission uses (the email
     # templates, the broker connection): the rounds measure the steady state.
     web.run(web.consultation_posts(port, connections=CONNECTIONS, duration=1))
     results: dict[str, list] = {name: [] for name in [*gets, "form POST", "confirm POST"]}
+    # Each figure's own reference: the trivial view measured just before it, so that a host
+    # slowing down or speeding up during a round moves both sides of the ratio.
+    references: dict[str, list] = {name: [] for name in results}
+    trivial = []
+
+    def reference_for(*names: str) -> None:
+        stats = web.run(
+            web.measure_get(port, TRIVIAL, connections=CONNECTIONS, duration=profile.seconds / 2)
+        )
+        trivial.append(stats)
+        for name in names:
+            references[name].append(stats)
+
     consultations_before = Consultation.objects.count()
     outbox_before = OutboxEmail.objects.count()
     unexpected = 0
     for number in range(1, profile.rounds + 1):
         say(f"Round {number}/{profile.rounds}: {len(gets)} pages and the consultation POSTs")
         for name, path in gets.items():
+            reference_for(name)
             results[name].append(
                 web.run(
                     web.measure_get(port, path, connections=CONNECTIONS, duration=profile.seconds)
                 )
             )
+        reference_for("form POST", "confirm POST")
         validation, submission, bad = web.run(
             web.consultation_posts(port, connections=CONNECTIONS, duration=profile.seconds)
         )
@@ -233,7 +250,6 @@ def pages(port: int, profile: Profile, *, seminar) -> list:
     stored = Consultation.objects.count() - consultations_before
     emails = OutboxEmail.objects.count() - outbox_before
 
-    trivial = results["trivial view"]
     rows = [
         Row(
             "trivial view (reference)",
@@ -248,7 +264,7 @@ def pages(port: int, profile: Profile, *, seminar) -> list:
 
     def ratio_row(name: str, label: str, target: float, *, p99_limit: float | None = None):
         runs = results[name]
-        ratios = [run.rate / ref.rate for run, ref in zip(runs, trivial, strict=True)]
+        ratios = [run.rate / ref.rate for run, ref in zip(runs, references[name], strict=True)]
         ratio = median(ratios)
         bad_status = sum(
             n for run in runs for status, n in run.statuses.items() if status >= 400
