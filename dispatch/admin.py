@@ -5,8 +5,7 @@ from __future__ import annotations
 import datetime as dt
 
 from django.contrib import admin
-from django.db.models import Count, IntegerField, OuterRef, Q, Subquery
-from django.db.models.functions import Coalesce
+from django.db.models import Count, OuterRef, Q
 from django.utils import timezone
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
@@ -20,6 +19,7 @@ from harassment_portal.admin import (
     ServiceActionsMixin,
     service_call,
 )
+from harassment_portal.queries import count_of
 
 from . import services
 from .admin_forms import (
@@ -232,19 +232,10 @@ class DispatchApplicationAdmin(ServiceActionsMixin, HistoryAdmin):
     def get_queryset(self, request):
         # A subquery, not a join and GROUP BY: the page's 100 rows are counted, not all
         # applications before the sort (124 ms of a 300 ms changelist at 20,000 applications).
-        visits = (
-            DispatchVisit.objects.filter(application=OuterRef("pk"))
-            .exclude(status=VisitStatus.CANCELLED)
-            .order_by()
-            .values("application")
-            .annotate(count=Count("pk"))
-            .values("count")
+        visits = DispatchVisit.objects.filter(application=OuterRef("pk")).exclude(
+            status=VisitStatus.CANCELLED
         )
-        return (
-            super()
-            .get_queryset(request)
-            .annotate(visit_count=Coalesce(Subquery(visits, output_field=IntegerField()), 0))
-        )
+        return super().get_queryset(request).annotate(visit_count=count_of(visits))
 
     def get_readonly_fields(self, request, obj=None):
         return [f.name for f in DispatchApplication._meta.fields if f.name != "id"]

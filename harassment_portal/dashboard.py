@@ -11,7 +11,7 @@ import datetime as dt
 from dataclasses import dataclass
 from urllib.parse import urlencode
 
-from django.db.models import Count, Q
+from django.db.models import Count, OuterRef, Q
 from django.db.models.functions import TruncDate
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -23,6 +23,7 @@ from seminars.models import SEAT_STATUSES, Registration, RegistrationStatus, Sem
 from . import business_days, charts, statistics
 from .admin import outbox_visible_to
 from .models import OutboxEmail
+from .queries import count_of
 
 CHART_WEEKS = 12
 CHART_MONTHS = 6
@@ -144,9 +145,11 @@ def seminar_week(*, today: dt.date) -> SeminarWeek:
         Seminar.objects.in_week_of(today)
         .with_seats()
         .annotate(
-            waiting=Count(
-                "registrations", filter=Q(registrations__status=RegistrationStatus.WAITING)
-            ),
+            waiting=count_of(
+                Registration.objects.filter(
+                    seminar=OuterRef("pk"), status=RegistrationStatus.WAITING
+                )
+            )
         )
         .order_by("starts_at")
     )

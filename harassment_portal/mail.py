@@ -76,6 +76,18 @@ def render_email(template: str, context: dict[str, Any], *, language: str) -> Re
     return RenderedEmail(subject=subject, text=text.strip() + "\n", html=html)
 
 
+@dataclass(frozen=True)
+class Outgoing:
+    """An email rendered beforehand (e.g. before taking a lock), ready to store."""
+
+    to: str
+    template: str
+    rendered: RenderedEmail
+    language: str
+    about: models.Model | None = None
+    attachments: list[dict[str, str]] | None = None
+
+
 def queue_email(
     *,
     to: str,
@@ -90,38 +102,6 @@ def queue_email(
     ``attachments`` are text files: ``{"filename": ..., "content": ..., "mimetype": ...}``.
     """
     rendered = render_email(template, context, language=language)
-    return store_email(
-        to=to,
-        template=template,
-        rendered=rendered,
-        language=language,
-        about=about,
-        attachments=attachments,
-    )
-
-
-@dataclass(frozen=True)
-class Outgoing:
-    """An email rendered beforehand (e.g. before taking a lock), ready to store."""
-
-    to: str
-    template: str
-    rendered: RenderedEmail
-    language: str
-    about: models.Model | None = None
-    attachments: list[dict[str, str]] | None = None
-
-
-def store_email(
-    *,
-    to: str,
-    template: str,
-    rendered: RenderedEmail,
-    language: str,
-    about: models.Model | None = None,
-    attachments: list[dict[str, str]] | None = None,
-) -> OutboxEmail:
-    """``queue_email`` for an email rendered beforehand."""
     (email,) = store_emails([Outgoing(to, template, rendered, language, about, attachments)])
     return email
 

@@ -39,7 +39,8 @@ def _load_celery() -> None:
     from .celery import app
 
     app.finalize(auto=True)
-    app.connection_for_write().transport  # noqa: B018  (imports the transport; no connection)
+    with app.connection_for_write() as connection:
+        connection.transport  # noqa: B018  (imports the transport; connects to nothing)
 
 
 def _compile_templates() -> None:

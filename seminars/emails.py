@@ -58,9 +58,13 @@ def _outgoing(registration: Registration, prepared: PreparedEmail) -> mail.Outgo
 
 
 def _queue(
-    registration: Registration, name: str, *, attach_calendar: bool = False, **context
+    registrations: list[Registration], name: str, *, attach_calendar: bool = False, **context
 ) -> None:
-    store(registration, _prepare(registration, name, attach_calendar=attach_calendar, **context))
+    """Render ``name`` for each registration and store them all with one INSERT."""
+    prepared = [
+        _prepare(r, name, attach_calendar=attach_calendar, **context) for r in registrations
+    ]
+    mail.store_emails([_outgoing(r, p) for r, p in zip(registrations, prepared, strict=True)])
 
 
 def prepare_status(registration: Registration) -> PreparedEmail:
@@ -75,21 +79,19 @@ def queue_status(registration: Registration) -> None:
 
 
 def queue_promoted(registration: Registration) -> None:
-    _queue(registration, "promoted", attach_calendar=True)
+    _queue([registration], "promoted", attach_calendar=True)
 
 
 def queue_cancelled(registration: Registration, *, by_office: bool) -> None:
-    _queue(registration, "cancelled", by_office=by_office)
+    _queue([registration], "cancelled", by_office=by_office)
 
 
 def queue_reminders(registrations: list[Registration]) -> None:
-    mail.store_emails(
-        [_outgoing(r, _prepare(r, "reminder", attach_calendar=True)) for r in registrations]
-    )
+    _queue(registrations, "reminder", attach_calendar=True)
 
 
 def queue_archive_notices(registrations: list[Registration]) -> None:
-    mail.store_emails([_outgoing(r, _prepare(r, "archive")) for r in registrations])
+    _queue(registrations, "archive")
 
 
 def queue_my_registrations(registrations: list[Registration]) -> None:

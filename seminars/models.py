@@ -14,6 +14,7 @@ from django.utils.translation import gettext_lazy as _
 from harassment_portal.choices import Industry
 from harassment_portal.constraints import ChoicesConstraint
 from harassment_portal.history import History
+from harassment_portal.queries import count_of
 
 
 class Level(models.TextChoices):
@@ -47,13 +48,10 @@ class SeminarQuerySet(models.QuerySet):
         index, where a join and a filtered count read every registration of the session,
         the waiting list too (a popular session's page got slower as its queue grew).
         """
-        seated = (
-            Registration.objects.filter(seminar=models.OuterRef("pk"), status__in=SEAT_STATUSES)
-            .order_by()
-            .annotate(count=models.Func("pk", function="COUNT"))
-            .values("count")
+        seated = Registration.objects.filter(
+            seminar=models.OuterRef("pk"), status__in=SEAT_STATUSES
         )
-        return self.annotate(seated=models.Subquery(seated, output_field=models.IntegerField()))
+        return self.annotate(seated=count_of(seated))
 
 
 class Seminar(models.Model):

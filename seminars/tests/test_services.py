@@ -289,7 +289,7 @@ def test_a_reminder_batch_stores_its_emails_in_one_insert_each_findable_by_addre
         CaptureQueriesContext(connection) as queries,
         django_capture_on_commit_callbacks() as callbacks,
     ):
-        friday = dt.datetime.combine(day - dt.timedelta(days=3), dt.time(9), ZoneInfo("Asia/Tokyo"))
+        friday = dt.datetime.combine(day - dt.timedelta(days=3), dt.time(9), tzinfo=TOKYO)
         assert services.remind(ids, now=friday) == 3
     inserts = [q for q in queries.captured_queries if q["sql"].startswith("INSERT")]
     assert len(inserts) == 1
