@@ -219,7 +219,7 @@ class DispatchApplicationAdmin(ServiceActionsMixin, HistoryAdmin):
         "decision_due_on",
         "deadline",
         "expert",
-        "visits",
+        "visits_used",
     ]
     list_filter = ["status", DeadlineFilter, "expert", "fiscal_year"]
     list_select_related = ["expert"]
@@ -246,8 +246,10 @@ class DispatchApplicationAdmin(ServiceActionsMixin, HistoryAdmin):
     def has_delete_permission(self, request, obj=None):
         return False
 
+    # Not named "visits": the changelist would sort that column by the reverse relation of
+    # that name (a join, one row per visit) instead of by ``visit_count``.
     @admin.display(description=_("visits"), ordering="visit_count")
-    def visits(self, obj):
+    def visits_used(self, obj):
         return f"{obj.visit_count} / {MAX_VISITS}"
 
     @admin.display(description=_("deadline"))

@@ -144,3 +144,27 @@ def test_experts_are_edited_with_checkboxes(client, coordinator):
     from dispatch.models import Expert
 
     assert Expert.objects.get().specialisms == ["consumer", "law"]
+
+
+def test_the_changelist_counts_each_applications_visits_but_not_the_cancelled(client, coordinator):
+    from dispatch import services
+
+    from .factories import approved_application
+
+    busy = approved_application(coordinator)
+    idle = make_application()
+    planned = [
+        services.plan_visit(
+            busy, by=coordinator, starts_at=dt.datetime(2026, 6, day, 14, tzinfo=TOKYO)
+        )
+        for day in (2, 9, 16)
+    ]
+    services.cancel_visit(planned[0], by=coordinator, reason="台風のため")
+    changelist = client.get(CHANGELIST).context["cl"]
+    counts = {application.pk: application.visit_count for application in changelist.result_list}
+    assert counts == {busy.pk: 2, idle.pk: 0}
+    column = changelist.list_display.index("visits_used")  # (as the column headers link it)
+    fewest_first = client.get(CHANGELIST, {"o": str(column)}).context["cl"].result_list
+    most_first = client.get(CHANGELIST, {"o": f"-{column}"}).context["cl"].result_list
+    assert [a.pk for a in fewest_first] == [idle.pk, busy.pk]
+    assert [a.pk for a in most_first] == [busy.pk, idle.pk]

@@ -79,3 +79,23 @@ def test_staff_add_an_office_closure(admin_client):
 def test_mask_email():
     assert mask_email("hanako@example.jp") == "h***@example.jp"
     assert mask_email("not-an-address") == "***"
+
+
+def test_no_sortable_column_is_shadowed_by_a_field_of_the_same_name():
+    """The changelist sorts a column by the model field of its name when there is one (a
+    relation: a join, one row per related row), not by the method's ``ordering``."""
+    from django.contrib import admin as django_admin
+    from django.core.exceptions import FieldDoesNotExist
+
+    shadowed = []
+    for model, model_admin in django_admin.site._registry.items():
+        for name in model_admin.list_display:
+            method = getattr(model_admin, name, None) if isinstance(name, str) else None
+            if getattr(method, "admin_order_field", None) is None:
+                continue
+            try:
+                model._meta.get_field(name)
+            except FieldDoesNotExist:
+                continue
+            shadowed.append(f"{model._meta.label}.{name}")
+    assert shadowed == []
