@@ -5,7 +5,6 @@ import logging
 from django.template import engines
 
 from harassment_portal import business_days, startup
-from harassment_portal.celery import app as celery_app
 from harassment_portal.startup import warm_up
 
 
@@ -14,7 +13,7 @@ def _compiled() -> set[str]:
     return {key for key in loader.get_template_cache}
 
 
-def test_warm_up_loads_the_holiday_tables_templates_and_celery():
+def test_warm_up_loads_the_holiday_tables_and_templates():
     business_days._national_holidays.cache_clear()
     engines._engines.clear()
     warm_up()
@@ -27,7 +26,19 @@ def test_warm_up_loads_the_holiday_tables_templates_and_celery():
         "bootstrap5/field.html",  # the form template pack
     } <= compiled
     assert "admin/change_list.html" not in compiled  # the libraries' own: on first use
-    assert celery_app.finalized
+
+
+def test_warm_up_finalises_a_celery_app_without_connecting(monkeypatch):
+    """(The project's app is finalised by the first test that queues a task: a fresh one.)"""
+    from celery import Celery
+
+    import harassment_portal.celery
+
+    fresh = Celery("warm-up", broker="redis://127.0.0.1:1/0")  # nothing listens there
+    monkeypatch.setattr(harassment_portal.celery, "app", fresh)
+    assert not fresh.finalized
+    startup._load_celery()
+    assert fresh.finalized
 
 
 def test_warm_up_finds_the_app_templates_with_the_production_loaders(settings):
