@@ -28,6 +28,16 @@ def free_port() -> int:
         return sock.getsockname()[1]
 
 
+def log_in_staff(client, group: str, username: str):
+    """A staff member of the role ``group`` (``backoffice.roles``), logged in on ``client``."""
+    from django.contrib.auth.models import Group, User
+
+    user = User.objects.create_user(username, password="pw-0123456789", is_staff=True)
+    user.groups.add(Group.objects.get(name=group))
+    client.force_login(user)
+    return user
+
+
 @pytest.fixture
 def no_fill_delay(settings):
     """Forms sent by tests come back faster than the anti-bot minimum a person needs."""
@@ -37,8 +47,8 @@ def no_fill_delay(settings):
 @pytest.fixture(autouse=True)
 def _fresh_cache():
     """Each test starts with an empty cache (the Redis cache in CI is a database of its own),
-    and with no form layout kept from another test (harassment_portal/form_layouts.py)."""
-    from harassment_portal import form_layouts
+    and with no form layout kept from another test (core/public/layouts.py)."""
+    from core.public import layouts as form_layouts
 
     cache.clear()
     form_layouts.forget_all()

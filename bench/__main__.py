@@ -200,7 +200,7 @@ def create_rush_seminar():
 
 def pages(port: int, profile: Profile, *, seminar) -> list:
     from consultations.models import Consultation
-    from harassment_portal.models import OutboxEmail
+    from mail.models import OutboxEmail
 
     from . import web
     from .report import Row, ms, pct

@@ -2,8 +2,8 @@
 smtplib loop sending the same messages over one connection. Runs inside ``python -m bench``
 (Django set up on bench.settings).
 
-The rows are queued as the portal queues a backlog: ``mail.enqueue`` with all their ids, one
-task per ``mail.SEND_CHUNK`` rows (what the sweeper does after an outage, and what a job that
+The rows are queued as the portal queues a backlog: ``tasks.enqueue`` with all their ids, one
+task per ``tasks.SEND_CHUNK`` rows (what the sweeper does after an outage, and what a job that
 stores many emails in one transaction does on commit). For information, the same number of
 rows is then drained with one task per row, as a burst of separate one-email transactions
 (a registration rush) would queue them."""
@@ -19,8 +19,9 @@ from pathlib import Path
 from django.conf import settings
 from django.utils import timezone
 
-from harassment_portal import encryption, mail, mime
-from harassment_portal.models import OutboxEmail
+from core import encryption
+from mail import mime, outbox, tasks
+from mail.models import OutboxEmail
 
 from . import server
 
@@ -61,16 +62,8 @@ def _samples() -> list[OutboxEmail]:
         if row:
             samples.append(row)
     if not samples:
-        rendered = mail.render_email("emails/test_message", {}, language="ja")
         samples.append(
-            OutboxEmail(
-                template="emails/test_message",
-                language="ja",
-                subject=rendered.subject,
-                body_text=rendered.text,
-                body_html=rendered.html,
-                attachments=[],
-            )
+            outbox.render_email("emails/test_message", {}, to="sample@example.jp", language="ja")
         )
     return samples
 
@@ -94,7 +87,7 @@ def create_rows(count: int) -> list[int]:
                 body_html=sample.body_html,
                 attachments=sample.attachments,
                 message_id=make_msgid(domain="portal.example.jp"),
-                next_attempt_at=now + mail.FIRST_SWEEP_AFTER,
+                next_attempt_at=now + outbox.FIRST_SWEEP_AFTER,
                 object_id=MARK,
             )
         )
@@ -178,7 +171,7 @@ def drain(*, count: int, smtp_port: int, concurrency: int, logs: Path) -> DrainR
 
 
 def _enqueue(*ids: int) -> None:
-    if not mail.enqueue(*ids):
+    if not tasks.enqueue(*ids):
         raise SystemExit("the bench could not queue the send tasks on Redis")
 
 

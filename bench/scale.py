@@ -23,12 +23,12 @@ from django.utils import timezone
 
 from consultations.models import Consultation
 from consultations.models import Status as CStatus
+from core import business_days, encryption, retention
+from core.choices import Industry
+from core.models import JobRun
+from core.references import new_reference
 from dispatch.models import DeadlineAlert, DispatchApplication, LegalForm, ManualState
 from dispatch.models import Status as DStatus
-from harassment_portal import business_days, encryption, retention
-from harassment_portal.choices import Industry
-from harassment_portal.models import JobRun
-from harassment_portal.references import new_reference
 from seminars.models import Level, Registration, RegistrationStatus, Seminar
 
 CHANGELISTS = {
@@ -305,18 +305,18 @@ def measure(*, runs: int, reminder_day: dt.date, now: dt.datetime) -> list[Timin
     )
 
     def reminders():
-        from seminars.services import send_reminders
+        from seminars.tasks import queue_reminders
 
-        send_reminders(today=reminder_day)
+        queue_reminders(today=reminder_day)
 
     def reminders_with_their_batches():
         from unittest import mock
 
-        from seminars import services, tasks
+        from seminars import tasks
 
         # The batches the job hands to workers, run here one after another instead.
         with mock.patch("seminars.tasks.send_reminder_batch.delay", tasks.send_reminder_batch):
-            services.send_reminders(today=reminder_day)
+            tasks.queue_reminders(today=reminder_day)
 
     count = reminded.count()
     for label, job, note in [

@@ -8,16 +8,16 @@ from django.utils import timezone
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
-from harassment_portal.admin import (
+from core.admin import (
     HistoryAdmin,
-    OutboxEmailInline,
     ReadOnlyTabularInline,
     ServiceAction,
     ServiceActionsMixin,
     search_by_address,
     service_call,
 )
-from harassment_portal.references import normalize_reference
+from core.references import normalize_reference
+from mail.admin import OutboxEmailInline
 
 from . import services
 from .admin_forms import AssignForm, CallForm, NoteForm, OptionalNoteForm, OutOfScopeForm, ReplyForm

@@ -5,7 +5,7 @@ import uuid
 
 from django.utils import timezone
 
-from harassment_portal import business_days, encryption
+from core import business_days, encryption
 
 from . import services
 from .models import Consultation

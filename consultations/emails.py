@@ -3,7 +3,7 @@
 from django.urls import reverse
 from django.utils import translation
 
-from harassment_portal import mail
+from mail import outbox
 
 from .models import Consultation, ConsultationReply
 
@@ -14,7 +14,7 @@ def _consultation_page(consultation: Consultation) -> str:
 
 
 def queue_confirmation(consultation: Consultation) -> None:
-    mail.queue_email(
+    outbox.queue_email(
         to=consultation.email,
         template="consultations/emails/confirmation",
         context={"consultation": consultation, "desk_path": _consultation_page(consultation)},
@@ -24,7 +24,7 @@ def queue_confirmation(consultation: Consultation) -> None:
 
 
 def queue_reply(consultation: Consultation, reply: ConsultationReply) -> None:
-    mail.queue_email(
+    outbox.queue_email(
         to=consultation.email,
         template="consultations/emails/reply",
         context={"consultation": consultation, "reply": reply},
@@ -34,7 +34,7 @@ def queue_reply(consultation: Consultation, reply: ConsultationReply) -> None:
 
 
 def queue_referral(consultation: Consultation) -> None:
-    mail.queue_email(
+    outbox.queue_email(
         to=consultation.email,
         template="consultations/emails/referral",
         context={"consultation": consultation},

@@ -10,13 +10,13 @@ from django.urls import reverse
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
-from harassment_portal.form_layouts import CachedBlankLayout
-from harassment_portal.forms import (
+from core.public.forms import (
     BotTrapMixin,
     PortalForm,
     character_count_attrs,
     clean_phone_number,
 )
+from core.public.layouts import CachedBlankLayout
 
 from .models import (
     SUBMITTED_FIELDS,

@@ -8,16 +8,17 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from harassment_portal.choices import Industry
-from harassment_portal.constraints import ChoicesConstraint
-from harassment_portal.fields import (
+from core.choices import Industry
+from core.constraints import ChoicesConstraint
+from core.fields import (
     BlindIndexed,
     EncryptedCharField,
     EncryptedEmailField,
     EncryptedTextField,
 )
-from harassment_portal.history import History
-from harassment_portal.models import StatusEvent
+from core.history import History
+from core.models import StatusEvent
+from core.workflow import Workflow
 
 
 class RequesterType(models.TextChoices):
@@ -89,6 +90,7 @@ TRANSITIONS: dict[str, frozenset[str]] = {
     Status.OUT_OF_SCOPE: frozenset({Status.IN_PROGRESS, Status.CLOSED}),
     Status.CLOSED: frozenset(),
 }
+WORKFLOW = Workflow(Status, TRANSITIONS)
 # Statuses in which the person is still waiting for the office's first answer.
 WAITING_STATUSES = frozenset({Status.RECEIVED, Status.IN_PROGRESS, Status.AWAITING_CALL})
 OPEN_STATUSES = frozenset(Status) - {Status.CLOSED}

@@ -2,7 +2,7 @@
 
 from django.db.models import Q
 
-from harassment_portal.retention import RetentionRule
+from core.retention import RetentionRule, register
 
 from .models import Consultation, Status
 
@@ -34,3 +34,5 @@ RULE = RetentionRule(
         ("events", ("note",)),
     ),
 )
+
+register(RULE)

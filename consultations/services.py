@@ -13,14 +13,16 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from harassment_portal import business_days, mail
-from harassment_portal.jobs import claim_daily_run
-from harassment_portal.workflow import submit_once, transition
+from core import business_days
+from core.jobs import claim_daily_run
+from core.workflow import submit_once
+from mail import outbox
 
 from . import emails
 from .models import (
     SUBMITTED_FIELDS,
     TRANSITIONS,
+    WORKFLOW,
     Consultation,
     ConsultationCall,
     ConsultationEvent,
@@ -70,30 +72,6 @@ def submit_consultation(
     return submit_once(Consultation, submission_key=submission_key, prefix="C", create=create)
 
 
-def _move(
-    consultation: Consultation,
-    to: str,
-    *,
-    by: AbstractBaseUser | None,
-    action: str,
-    note: str = "",
-    allow_same: bool = False,
-    **changes: Any,
-) -> Consultation:
-    """Apply a move of the status table and write its history row."""
-    return transition(
-        consultation,
-        to,
-        transitions=TRANSITIONS,
-        labels=Status,
-        by=by,
-        action=action,
-        note=note,
-        allow_same=allow_same,
-        **changes,
-    )
-
-
 @transaction.atomic
 def assign_consultation(
     consultation: Consultation, *, to: AbstractBaseUser, by: AbstractBaseUser
@@ -106,7 +84,7 @@ def assign_consultation(
         raise ValidationError(_("A closed consultation cannot be assigned."), code="closed")
     target = Status.IN_PROGRESS if locked.status == Status.RECEIVED else locked.status
     note = _("Assigned to %(name)s") % {"name": to.get_username()}
-    return _move(
+    return WORKFLOW.move(
         locked, target, by=by, action="assigned", note=note, assigned_to=to, allow_same=True
     )
 
@@ -118,7 +96,9 @@ def request_call(
     """The office will phone the person (the desk may call, depending on the content)."""
     if not consultation.phone:
         raise ValidationError(_("The person gave no phone number."), code="no_phone")
-    return _move(consultation, Status.AWAITING_CALL, by=by, action="call_planned", note=note)
+    return WORKFLOW.move(
+        consultation, Status.AWAITING_CALL, by=by, action="call_planned", note=note
+    )
 
 
 @transaction.atomic
@@ -158,7 +138,7 @@ def send_reply(consultation: Consultation, *, by: AbstractBaseUser, body: str) -
 def _answer(locked: Consultation, *, by, action: str, note: str = "") -> Consultation:
     changes = {} if locked.first_response_at else {"first_response_at": timezone.now()}
     # A follow-up reply or call keeps the consultation answered.
-    return _move(
+    return WORKFLOW.move(
         locked, Status.ANSWERED, by=by, action=action, note=note, allow_same=True, **changes
     )
 
@@ -171,7 +151,7 @@ def mark_out_of_scope(
     changes = {"referral": referral}
     if not consultation.first_response_at:
         changes["first_response_at"] = timezone.now()
-    moved = _move(
+    moved = WORKFLOW.move(
         consultation, Status.OUT_OF_SCOPE, by=by, action="out_of_scope", note=referral, **changes
     )
     emails.queue_referral(moved)
@@ -182,7 +162,7 @@ def mark_out_of_scope(
 def close_consultation(
     consultation: Consultation, *, by: AbstractBaseUser, note: str = ""
 ) -> Consultation:
-    return _move(
+    return WORKFLOW.move(
         consultation, Status.CLOSED, by=by, action="closed", note=note, closed_at=timezone.now()
     )
 
@@ -206,7 +186,7 @@ def send_due_digest(*, today: dt.date) -> int:
         return 0
     if not claim_daily_run("consultations.due_digest", today):
         return 0
-    mail.queue_email(
+    outbox.queue_email(
         to=settings.OFFICE_EMAIL,
         template="consultations/emails/due_digest",
         context={"today": today, "overdue": overdue, "due": due, "total": len(overdue) + len(due)},

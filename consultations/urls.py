@@ -7,5 +7,5 @@ urlpatterns = [
     path("", views.overview, name="overview"),
     path("form/", views.FormView.as_view(), name="form"),
     path("check/", views.CheckView.as_view(), name="check"),
-    path("thanks/", views.thanks, name="thanks"),
+    path("thanks/", views.ThanksView.as_view(), name="thanks"),
 ]

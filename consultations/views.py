@@ -2,12 +2,11 @@
 
 from __future__ import annotations
 
-from django.conf import settings
-from django.shortcuts import redirect, render
+from django.shortcuts import render
 from django.views.decorators.http import require_GET
 
-from harassment_portal.flows import FlowCheckView, FlowFormView
-from harassment_portal.page_cache import cached_page
+from core.public.flow import FlowCheckView, FlowFormView, FlowThanksView
+from core.public.page_cache import cached_page
 
 from . import services
 from .forms import ConsultationForm
@@ -16,6 +15,7 @@ from .models import Consultation
 
 class ConsultationFlow:
     form_class = ConsultationForm
+    model = Consultation
     draft_key = "consultation_draft"
     done_key = "consultation_submitted"
     url_namespace = "consultations"
@@ -33,24 +33,11 @@ class FormView(ConsultationFlow, FlowFormView):
 
 class CheckView(ConsultationFlow, FlowCheckView):
     template_name = "consultations/consultation_check.html"
-    model = Consultation
     rate_limit_scope = "consultation"
-
-    @property
-    def rate_limit_per_hour(self) -> int:
-        return settings.CONSULTATION_RATE_LIMIT_PER_HOUR
-
-    def submit(self, data, *, key, language):
-        consultation, _created = services.submit_consultation(
-            data, submission_key=key, language=language
-        )
-        return consultation
+    rate_limit_setting = "CONSULTATION_RATE_LIMIT_PER_HOUR"
+    submit_service = services.submit_consultation
 
 
-@require_GET
-def thanks(request):
-    pk = request.session.get(ConsultationFlow.done_key)
-    consultation = Consultation.objects.filter(pk=pk).first() if pk else None
-    if consultation is None:
-        return redirect("consultations:form")
-    return render(request, "consultations/consultation_thanks.html", {"consultation": consultation})
+class ThanksView(ConsultationFlow, FlowThanksView):
+    template_name = "consultations/consultation_thanks.html"
+    context_object_name = "consultation"

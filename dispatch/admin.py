@@ -10,16 +10,16 @@ from django.utils import timezone
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
-from harassment_portal import business_days
-from harassment_portal.admin import (
+from core import business_days
+from core.admin import (
     HistoryAdmin,
-    OutboxEmailInline,
     ReadOnlyTabularInline,
     ServiceAction,
     ServiceActionsMixin,
     service_call,
 )
-from harassment_portal.queries import count_of
+from core.queries import count_of
+from mail.admin import OutboxEmailInline
 
 from . import services
 from .admin_forms import (

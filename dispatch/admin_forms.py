@@ -3,7 +3,7 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from harassment_portal.choices import Industry
+from core.choices import Industry
 
 from .models import DispatchVisit, Expert, Specialism, VisitStatus
 

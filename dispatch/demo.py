@@ -7,7 +7,7 @@ import uuid
 
 from django.utils import timezone
 
-from harassment_portal import business_days
+from core import business_days
 
 from . import services
 from .models import DispatchApplication, Expert

@@ -10,7 +10,7 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from icalendar import Calendar, Event
 
-from harassment_portal import mail
+from mail import outbox
 
 from .models import DispatchApplication, DispatchVisit
 
@@ -23,7 +23,7 @@ def status_url(application: DispatchApplication) -> str:
 def _to_applicant(
     application: DispatchApplication, name: str, *, attachments=None, **context
 ) -> None:
-    mail.queue_email(
+    outbox.queue_email(
         to=application.contact_email,
         template=f"dispatch/emails/{name}",
         context={"application": application, "status_url": status_url(application), **context},
@@ -58,7 +58,7 @@ def _to_both(visit: DispatchVisit, name: str, *, cancelled: bool = False) -> Non
     _to_applicant(application, name, visit=visit, attachments=[ics])
     with translation.override(settings.LANGUAGE_CODE):
         expert_ics = visit_ics(visit, cancelled=cancelled)
-    mail.queue_email(
+    outbox.queue_email(
         to=visit.expert.email,
         template=f"dispatch/emails/{name}_expert",
         context={"application": application, "visit": visit},
@@ -71,7 +71,7 @@ def _to_both(visit: DispatchVisit, name: str, *, cancelled: bool = False) -> Non
 def queue_deadline_alert(
     application: DispatchApplication, *, deadline: str, stage: str, due_on: dt.date, to: str
 ) -> None:
-    mail.queue_email(
+    outbox.queue_email(
         to=to,
         template="dispatch/emails/deadline_alert",
         context={

@@ -11,11 +11,19 @@ from django.urls import reverse
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
-from harassment_portal.form_layouts import CachedBlankLayout
-from harassment_portal.forms import BotTrapMixin, PortalForm, clean_phone_number, half_width
+from core.public.forms import BotTrapMixin, PortalForm, clean_phone_number, half_width
+from core.public.layouts import CachedBlankLayout
 
-from .models import DispatchApplication, LegalForm, ManualState, Support
-from .services import SUBMITTED_FIELDS
+from .models import (
+    CONTACT_FIELDS,
+    NEEDS_FIELDS,
+    ORGANISATION_FIELDS,
+    SUBMITTED_FIELDS,
+    DispatchApplication,
+    LegalForm,
+    ManualState,
+    Support,
+)
 
 _POSTAL_CODE = re.compile(r"^([0-9]{3})-?([0-9]{4})$", re.ASCII)
 # Tokyo's postal codes run from 100 to 208 (the 23 wards, Tama and the islands).
@@ -124,36 +132,9 @@ class ApplicationForm(CachedBlankLayout, BotTrapMixin, PortalForm, forms.ModelFo
         helper.layout = Layout(
             "submission_key",
             "form_started",
-            Fieldset(
-                _("Your organisation"),
-                "organisation_name",
-                "organisation_kana",
-                "legal_form",
-                "postal_code",
-                "address",
-                "industry",
-                "member_count",
-                "sme_share",
-                "representative_name",
-                "representative_title",
-            ),
-            Fieldset(
-                _("Contact person"),
-                "contact_department",
-                "contact_name",
-                "contact_phone",
-                "contact_email",
-            ),
-            Fieldset(
-                _("What you need"),
-                "current_measures",
-                "manual_state",
-                "support_wanted",
-                "support_details",
-                "preferred_periods",
-                "visit_place",
-                "visits_wanted",
-            ),
+            Fieldset(_("Your organisation"), *ORGANISATION_FIELDS),
+            Fieldset(_("Contact person"), *CONTACT_FIELDS),
+            Fieldset(_("What you need"), *NEEDS_FIELDS),
             Fieldset(_("Declarations"), *DECLARATIONS),
             Fieldset(_("Before you apply"), "consent_expert_assignment", "consent_privacy"),
         )

@@ -9,10 +9,11 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
-from harassment_portal.choices import Industry
-from harassment_portal.constraints import ChoicesConstraint
-from harassment_portal.history import History
-from harassment_portal.models import StatusEvent
+from core.choices import Industry
+from core.constraints import ChoicesConstraint
+from core.history import History
+from core.models import StatusEvent
+from core.workflow import Workflow
 
 MAX_VISITS = 5  # per organisation and fiscal year
 CONTACT_WITHIN = 5  # business days after receipt
@@ -80,6 +81,32 @@ TRANSITIONS: dict[str, frozenset[str]] = {
     Status.COMPLETED: frozenset(),
     Status.WITHDRAWN: frozenset(),
 }
+WORKFLOW = Workflow(Status, TRANSITIONS)
+
+# What an applicant submits, in the sections of the form (and of "check your answers").
+ORGANISATION_FIELDS = (
+    "organisation_name",
+    "organisation_kana",
+    "legal_form",
+    "postal_code",
+    "address",
+    "industry",
+    "member_count",
+    "sme_share",
+    "representative_name",
+    "representative_title",
+)
+CONTACT_FIELDS = ("contact_department", "contact_name", "contact_phone", "contact_email")
+NEEDS_FIELDS = (
+    "current_measures",
+    "manual_state",
+    "support_wanted",
+    "support_details",
+    "preferred_periods",
+    "visit_place",
+    "visits_wanted",
+)
+SUBMITTED_FIELDS = (*ORGANISATION_FIELDS, *CONTACT_FIELDS, *NEEDS_FIELDS)
 # The steps that carry a deadline, and the field that holds it.
 DEADLINES = {
     "contact": (Status.SUBMITTED, "contact_due_on"),

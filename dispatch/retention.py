@@ -8,7 +8,7 @@ import secrets
 
 from django.db.models import Exists, OuterRef
 
-from harassment_portal.retention import RetentionRule
+from core.retention import RetentionRule, register
 
 from .models import DispatchApplication, DispatchEvent, Status
 
@@ -51,3 +51,5 @@ RULE = RetentionRule(
         ("visits", ("report", "expert_change_reason")),
     ),
 )
+
+register(RULE)

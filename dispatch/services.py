@@ -16,8 +16,8 @@ from django.db.models import Count, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from harassment_portal import business_days
-from harassment_portal.workflow import submit_once, transition
+from core import business_days
+from core.workflow import submit_once
 
 from . import emails
 from .models import (
@@ -26,7 +26,8 @@ from .models import (
     DEADLINES,
     DECIDE_WITHIN,
     MAX_VISITS,
-    TRANSITIONS,
+    SUBMITTED_FIELDS,
+    WORKFLOW,
     DeadlineAlert,
     DispatchApplication,
     DispatchEvent,
@@ -36,30 +37,6 @@ from .models import (
     Status,
     Support,
     VisitStatus,
-)
-
-SUBMITTED_FIELDS = (
-    "organisation_name",
-    "organisation_kana",
-    "legal_form",
-    "postal_code",
-    "address",
-    "industry",
-    "member_count",
-    "sme_share",
-    "representative_name",
-    "representative_title",
-    "contact_department",
-    "contact_name",
-    "contact_phone",
-    "contact_email",
-    "current_measures",
-    "manual_state",
-    "support_wanted",
-    "support_details",
-    "preferred_periods",
-    "visit_place",
-    "visits_wanted",
 )
 
 
@@ -107,25 +84,10 @@ def submit_application(
     )
 
 
-def _move(application, to: str, *, by, action: str, note: str = "", allow_same=False, **changes):
-    """Apply a move of the status table and write its history row."""
-    return transition(
-        application,
-        to,
-        transitions=TRANSITIONS,
-        labels=Status,
-        by=by,
-        action=action,
-        note=note,
-        allow_same=allow_same,
-        **changes,
-    )
-
-
 @transaction.atomic
 def record_contact(application, *, by: AbstractBaseUser, note: str = ""):
     """The office has contacted the applicant to arrange the preliminary interview."""
-    return _move(
+    return WORKFLOW.move(
         application,
         Status.CONTACTED,
         by=by,
@@ -137,7 +99,7 @@ def record_contact(application, *, by: AbstractBaseUser, note: str = ""):
 
 @transaction.atomic
 def schedule_interview(application, *, by: AbstractBaseUser, at: dt.datetime, note: str = ""):
-    return _move(
+    return WORKFLOW.move(
         application,
         Status.INTERVIEW_SCHEDULED,
         by=by,
@@ -151,7 +113,7 @@ def schedule_interview(application, *, by: AbstractBaseUser, at: dt.datetime, no
 def record_interview(application, *, by: AbstractBaseUser, held_on: dt.date, note: str = ""):
     """The interview took place; the decision is due five business days later."""
     day0 = business_days.business_day_on_or_after(held_on)
-    return _move(
+    return WORKFLOW.move(
         application,
         Status.INTERVIEW_HELD,
         by=by,
@@ -166,7 +128,7 @@ def record_interview(application, *, by: AbstractBaseUser, held_on: dt.date, not
 def approve_application(application, *, by: AbstractBaseUser, expert: Expert, note: str = ""):
     if not expert.active:
         raise ValidationError(_("This expert is not active."), code="inactive_expert")
-    approved = _move(
+    approved = WORKFLOW.move(
         application,
         Status.APPROVED,
         by=by,
@@ -181,7 +143,7 @@ def approve_application(application, *, by: AbstractBaseUser, expert: Expert, no
 
 @transaction.atomic
 def reject_application(application, *, by: AbstractBaseUser, reason: str):
-    rejected = _move(
+    rejected = WORKFLOW.move(
         application,
         Status.REJECTED,
         by=by,
@@ -196,12 +158,12 @@ def reject_application(application, *, by: AbstractBaseUser, reason: str):
 
 @transaction.atomic
 def withdraw_application(application, *, by: AbstractBaseUser, note: str = ""):
-    return _move(application, Status.WITHDRAWN, by=by, action="withdrawn", note=note)
+    return WORKFLOW.move(application, Status.WITHDRAWN, by=by, action="withdrawn", note=note)
 
 
 @transaction.atomic
 def complete_application(application, *, by: AbstractBaseUser, note: str = ""):
-    return _move(application, Status.COMPLETED, by=by, action="completed", note=note)
+    return WORKFLOW.move(application, Status.COMPLETED, by=by, action="completed", note=note)
 
 
 def _visits_used(application: DispatchApplication) -> int:
@@ -264,7 +226,7 @@ def plan_visit(
         expert_change_reason=change_reason.strip(),
     )
     if locked.status == Status.APPROVED:
-        _move(locked, Status.SCHEDULING, by=by, action="visit_planned")
+        WORKFLOW.move(locked, Status.SCHEDULING, by=by, action="visit_planned")
     else:
         DispatchEvent.objects.create(
             application=locked,
@@ -285,7 +247,7 @@ def record_visit(visit: DispatchVisit, *, by: AbstractBaseUser, report: str) -> 
     locked.status, locked.report = VisitStatus.DONE, report
     locked.save(update_fields=["status", "report"])
     if locked.application.status == Status.SCHEDULING:
-        _move(locked.application, Status.IN_PROGRESS, by=by, action="visit_done")
+        WORKFLOW.move(locked.application, Status.IN_PROGRESS, by=by, action="visit_done")
     return locked
 
 

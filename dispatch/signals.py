@@ -4,9 +4,10 @@ from django.db.models.signals import post_delete, post_save
 from django.dispatch import receiver
 from django.utils import timezone
 
-from harassment_portal import business_days, page_cache
-from harassment_portal.cache import forget_now_and_on_commit
-from harassment_portal.models import OfficeClosure
+from core import business_days
+from core.cache import forget_now_and_on_commit
+from core.models import OfficeClosure
+from core.public import page_cache
 
 OVERVIEW_PAGE = "dispatch-overview"
 

@@ -7,6 +7,6 @@ urlpatterns = [
     path("", views.overview, name="overview"),
     path("apply/", views.FormView.as_view(), name="form"),
     path("apply/check/", views.CheckView.as_view(), name="check"),
-    path("apply/thanks/", views.thanks, name="thanks"),
+    path("apply/thanks/", views.ThanksView.as_view(), name="thanks"),
     path("status/<str:token>/", views.status, name="status"),
 ]

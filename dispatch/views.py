@@ -4,14 +4,13 @@ from __future__ import annotations
 
 import datetime as dt
 
-from django.conf import settings
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import get_object_or_404, render
 from django.utils import timezone
 from django.views.decorators.http import require_GET
 
-from harassment_portal import business_days
-from harassment_portal.flows import FlowCheckView, FlowFormView
-from harassment_portal.page_cache import cached_page
+from core import business_days
+from core.public.flow import FlowCheckView, FlowFormView, FlowThanksView
+from core.public.page_cache import cached_page
 
 from . import services
 from .forms import ApplicationForm
@@ -21,6 +20,7 @@ from .signals import OVERVIEW_PAGE
 
 class ApplicationFlow:
     form_class = ApplicationForm
+    model = DispatchApplication
     draft_key = "dispatch_draft"
     done_key = "dispatch_submitted"
     url_namespace = "dispatch"
@@ -61,27 +61,14 @@ class FormView(ApplicationFlow, FlowFormView):
 
 class CheckView(ApplicationFlow, FlowCheckView):
     template_name = "dispatch/application_check.html"
-    model = DispatchApplication
     rate_limit_scope = "dispatch"
-
-    @property
-    def rate_limit_per_hour(self) -> int:
-        return settings.DISPATCH_RATE_LIMIT_PER_HOUR
-
-    def submit(self, data, *, key, language):
-        application, _created = services.submit_application(
-            data, submission_key=key, language=language
-        )
-        return application
+    rate_limit_setting = "DISPATCH_RATE_LIMIT_PER_HOUR"
+    submit_service = services.submit_application
 
 
-@require_GET
-def thanks(request):
-    pk = request.session.get(ApplicationFlow.done_key)
-    application = DispatchApplication.objects.filter(pk=pk).first() if pk else None
-    if application is None:
-        return redirect("dispatch:form")
-    return render(request, "dispatch/application_thanks.html", {"application": application})
+class ThanksView(ApplicationFlow, FlowThanksView):
+    template_name = "dispatch/application_thanks.html"
+    context_object_name = "application"
 
 
 STEPS = [

@@ -11,7 +11,7 @@ from django.core.cache import cache
 from django.db import transaction
 from django.db.models import Prefetch
 
-from harassment_portal import page_cache
+from core.public import page_cache
 
 from .models import FaqCategory, FaqEntry
 

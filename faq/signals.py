@@ -3,7 +3,7 @@
 from django.db.models.signals import post_delete, post_save
 from django.dispatch import receiver
 
-from harassment_portal.cache import forget_now_and_on_commit
+from core.cache import forget_now_and_on_commit
 
 from . import services
 from .models import FaqCategory, FaqEntry

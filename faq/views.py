@@ -2,7 +2,7 @@ from django.shortcuts import render
 from django.utils.translation import get_language
 from django.views.decorators.http import require_GET
 
-from harassment_portal.page_cache import cached_page
+from core.public.page_cache import cached_page
 
 from . import services
 

@@ -14,7 +14,7 @@ from django.template.utils import get_app_template_dirs
 from django.urls import get_resolver
 from django.utils import timezone, translation
 
-from . import business_days
+from core import business_days
 
 logger = logging.getLogger(__name__)
 

@@ -3,25 +3,16 @@ from django.contrib import admin
 from django.urls import include, path
 from django.views.generic import TemplateView
 
-from . import statistics_views, views
-from .page_cache import cached_page
+from core.public.page_cache import cached_page
 
-# admin.site is the portal's own site (admin_site.py): its titles and the two-factor login.
+from . import views
+
+# admin.site is the portal's own site (backoffice/admin_site.py): its titles and the two-factor
+# login.
 
 urlpatterns = [
     path("healthz", views.healthz, name="healthz"),
-    # Back-office pages of the portal's own, before the admin's catch-all; admin_view applies
-    # the admin's login (and second factor).
-    path(
-        "admin/statistics/",
-        admin.site.admin_view(statistics_views.statistics_page),
-        name="statistics",
-    ),
-    path(
-        "admin/statistics/export.csv",
-        admin.site.admin_view(statistics_views.statistics_csv),
-        name="statistics-csv",
-    ),
+    path("admin/", include("backoffice.urls")),  # the back office's own pages, first
     path("admin/", admin.site.urls),
 ]
 

@@ -12,8 +12,8 @@ from django.utils import timezone
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
-from .models import OutboxEmail
-from .page_cache import cached_page
+from core.public.page_cache import cached_page
+from mail.models import OutboxEmail
 
 
 @require_GET

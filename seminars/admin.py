@@ -11,8 +11,9 @@ from django.db.models import Count, Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from harassment_portal.admin import HistoryAdmin, OutboxEmailInline, mask_email
-from harassment_portal.csv_export import csv_response, safe_cell
+from core.admin import HistoryAdmin, mask_email
+from core.csv_export import csv_response, safe_cell
+from mail.admin import OutboxEmailInline
 
 from . import services
 from .models import Registration, RegistrationStatus, Seminar, SeminarStatus

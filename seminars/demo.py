@@ -10,7 +10,7 @@ import datetime as dt
 
 from django.utils import timezone
 
-from harassment_portal import business_days
+from core import business_days
 
 from . import services
 from .models import Level, Seminar

@@ -9,8 +9,8 @@ from django.urls import reverse
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
-from harassment_portal.form_layouts import CachedBlankLayout
-from harassment_portal.forms import BotTrapMixin, PortalForm, character_count_attrs
+from core.public.forms import BotTrapMixin, PortalForm, character_count_attrs
+from core.public.layouts import CachedBlankLayout
 
 from .models import AttendeeType, Location, Registration
 from .services import SUBMITTED_FIELDS

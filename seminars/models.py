@@ -11,10 +11,10 @@ from django.utils import timezone
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
-from harassment_portal.choices import Industry
-from harassment_portal.constraints import ChoicesConstraint
-from harassment_portal.history import History
-from harassment_portal.queries import count_of
+from core.choices import Industry
+from core.constraints import ChoicesConstraint
+from core.history import History
+from core.queries import count_of
 
 
 class Level(models.TextChoices):

@@ -2,7 +2,7 @@
 
 import secrets
 
-from harassment_portal.retention import RetentionRule
+from core.retention import RetentionRule, register
 
 from .models import Registration
 
@@ -20,3 +20,5 @@ RULE = RetentionRule(
         "token": lambda registration: secrets.token_urlsafe(32),
     },
 )
+
+register(RULE)

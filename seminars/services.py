@@ -12,8 +12,8 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from harassment_portal import business_days
-from harassment_portal.references import new_reference
+from core import business_days
+from core.references import new_reference
 
 from . import emails
 from .models import (
@@ -84,7 +84,8 @@ def register_for_seminar(
     seated = getattr(seminar, "seated", None)
     predicted = seminar.seats_left(seated=seated) if seated is not None else free_seats(seminar)
     registration.status = RegistrationStatus.CONFIRMED if predicted else RegistrationStatus.WAITING
-    prepared = emails.prepare_status(registration)
+    written_for = registration.status
+    email = emails.render_status(registration)
 
     locked = Seminar.objects.select_for_update().get(pk=seminar.pk)
     today = timezone.localdate(now)
@@ -105,12 +106,12 @@ def register_for_seminar(
     registration.seminar, registration.status = locked, status
     _create(registration)
     if (
-        status != prepared.status
+        status != written_for
         or registration.reference != reference
         or _as_shown(locked) != seen  # the office changed the session meanwhile
     ):
-        prepared = emails.prepare_status(registration)
-    emails.store(registration, prepared)
+        email = emails.render_status(registration)
+    emails.store(email)
     return registration
 
 
@@ -267,19 +268,16 @@ def send_archive_notices(seminar: Seminar) -> int:
 REMINDER_BATCH = 100
 
 
-def send_reminders(*, today: dt.date) -> int:
-    """On a business day, remind the people with a seat at a session before the next one.
-
-    The job only finds who is due and hands them to tasks in batches, which render and queue
-    the emails (in this process when the broker is down, so that nobody is missed). Each batch
-    checks again under row locks: a second or simultaneous run reminds nobody twice.
-    """
-    from .tasks import send_reminder_batch
-
-    if not business_days.is_business_day(today):
-        return 0
-    until = business_days.next_business_day(today)
+def reminder_batches(*, today: dt.date) -> tuple[list[list[int]], dt.datetime]:
+    """On a business day, the people with a seat at a session before the next one, in batches
+    of ids, and the start of the job's window (what ``remind`` takes as ``now`` when a batch
+    is run by the job itself, because the broker is down: it runs for ``today``, not for the
+    clock). Each batch checks again under row locks (``remind``): a second or simultaneous run
+    reminds nobody twice."""
     start = business_days.start_of(today + dt.timedelta(days=1))
+    if not business_days.is_business_day(today):
+        return [], start
+    until = business_days.next_business_day(today)
     end = business_days.start_of(until + dt.timedelta(days=1))
     due = list(
         _remindable()
@@ -287,13 +285,9 @@ def send_reminders(*, today: dt.date) -> int:
         .order_by("pk")
         .values_list("pk", flat=True)
     )
-    for first in range(0, len(due), REMINDER_BATCH):
-        batch = due[first : first + REMINDER_BATCH]
-        try:
-            send_reminder_batch.delay(batch)
-        except Exception:  # the broker is down: do the batch here and now
-            remind(batch, now=start)  # (the job's window, not the clock: it runs for ``today``)
-    return len(due)
+    return [
+        due[first : first + REMINDER_BATCH] for first in range(0, len(due), REMINDER_BATCH)
+    ], start
 
 
 def _remindable():

@@ -6,8 +6,8 @@ from django.core.cache import cache
 from django.db.models.signals import post_delete, post_save
 from django.dispatch import receiver
 
-from harassment_portal import page_cache
-from harassment_portal.cache import forget_now_and_on_commit
+from core.cache import forget_now_and_on_commit
+from core.public import page_cache
 
 from .models import Registration, Seminar
 

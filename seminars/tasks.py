@@ -1,5 +1,7 @@
 """Thin Celery tasks for seminars."""
 
+import datetime as dt
+
 from celery import shared_task
 from django.utils import timezone
 
@@ -8,7 +10,19 @@ from . import services
 
 @shared_task(name="seminars.tasks.send_reminders")
 def send_reminders() -> int:
-    return services.send_reminders(today=timezone.localdate())
+    return queue_reminders(today=timezone.localdate())
+
+
+def queue_reminders(*, today: dt.date) -> int:
+    """Hand the reminders due ``today`` to ``send_reminder_batch`` tasks, one per batch; with the
+    broker down, do a batch here and now, so that nobody is missed. Returns how many are due."""
+    batches, window_start = services.reminder_batches(today=today)
+    for batch in batches:
+        try:
+            send_reminder_batch.delay(batch)
+        except Exception:  # the broker is down
+            services.remind(batch, now=window_start)
+    return sum(map(len, batches))
 
 
 # A batch that fails (the database restarting) is tried again; the job also runs twice a day.

@@ -11,8 +11,8 @@ from django.utils.translation import gettext as _
 from django.views import View
 from django.views.decorators.http import require_GET, require_POST
 
-from harassment_portal import ratelimit
-from harassment_portal.page_cache import cached_page
+from core.public import ratelimit
+from core.public.page_cache import cached_page
 
 from . import links, services
 from .forms import MyRegistrationsForm, RegistrationForm

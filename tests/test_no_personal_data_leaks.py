@@ -14,7 +14,7 @@ from consultations.forms import ConsultationForm
 from consultations.tests.factories import VALID_FORM as CONSULTATION_FORM
 from dispatch.forms import ApplicationForm
 from dispatch.tests.factories import FORM as DISPATCH_FORM
-from harassment_portal.models import OutboxEmail
+from mail.models import OutboxEmail
 from seminars.forms import RegistrationForm
 from seminars.tests.factories import FORM as SEMINAR_FORM
 from seminars.tests.factories import make_seminar

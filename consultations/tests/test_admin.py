@@ -7,6 +7,7 @@ from django.contrib.auth.models import Group, Permission, User
 from django.urls import reverse
 from django.utils import timezone
 
+from conftest import log_in_staff
 from consultations.models import Consultation, Status
 
 from .factories import TOKYO, make_consultation
@@ -17,10 +18,7 @@ CHANGELIST = reverse("admin:consultations_consultation_changelist")
 
 @pytest.fixture
 def consultant(client):
-    user = User.objects.create_user("suzuki", password="pw-0123456789", is_staff=True)
-    user.groups.add(Group.objects.get(name="Consultants"))
-    client.force_login(user)
-    return user
+    return log_in_staff(client, "Consultants", "suzuki")
 
 
 def action_url(consultation, action):
@@ -122,7 +120,7 @@ def test_status_and_answers_cannot_be_edited_directly(client, consultant):
 
 
 def test_the_outbox_shows_staff_only_emails_about_records_they_may_see(client, consultant):
-    from harassment_portal.models import OutboxEmail
+    from mail.models import OutboxEmail
 
     consultation = make_consultation()
     seminar_side = User.objects.create_user(
@@ -130,10 +128,10 @@ def test_the_outbox_shows_staff_only_emails_about_records_they_may_see(client, c
     )
     seminar_side.user_permissions.add(Permission.objects.get(codename="view_outboxemail"))
     client.force_login(seminar_side)
-    outbox = reverse("admin:harassment_portal_outboxemail_changelist")
+    outbox = reverse("admin:mail_outboxemail_changelist")
     assert client.get(outbox).context["cl"].result_count == 0
     email = OutboxEmail.objects.about(consultation).get()
-    change = reverse("admin:harassment_portal_outboxemail_change", args=[email.pk])
+    change = reverse("admin:mail_outboxemail_change", args=[email.pk])
     assert client.get(change).status_code in (302, 404)  # not found for this user
     # A consultant with outbox access sees the emails of consultations.
     consultant.user_permissions.add(Permission.objects.get(codename="view_outboxemail"))

@@ -9,8 +9,8 @@ from django.core.exceptions import ValidationError
 from django.test import override_settings
 
 from consultations import services
-from consultations.models import TRANSITIONS, Consultation, ConsultationEvent, Status
-from harassment_portal.models import OutboxEmail
+from consultations.models import TRANSITIONS, WORKFLOW, Consultation, ConsultationEvent, Status
+from mail.models import OutboxEmail
 
 from .factories import TOKYO, make_consultation, submitted_data
 
@@ -111,13 +111,13 @@ def test_every_move_is_allowed_exactly_when_the_table_says(staff, from_status, t
     consultation = force_status(make_consultation(), from_status)
     allowed = to_status in TRANSITIONS[from_status]
     if allowed:
-        moved = services._move(consultation, to_status, by=staff, action="test")
+        moved = WORKFLOW.move(consultation, to_status, by=staff, action="test")
         assert moved.status == to_status
         event = consultation.events.latest("pk")
         assert (event.by, event.from_status, event.to_status) == (staff, from_status, to_status)
     else:
         with pytest.raises(ValidationError) as error:
-            services._move(consultation, to_status, by=staff, action="test")
+            WORKFLOW.move(consultation, to_status, by=staff, action="test")
         assert error.value.code == "invalid_transition"
         consultation.refresh_from_db()
         assert consultation.status == from_status

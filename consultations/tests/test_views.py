@@ -11,8 +11,8 @@ from django.urls import reverse
 from django.utils import translation
 
 from consultations.models import Consultation
-from harassment_portal.flows import read_draft
-from harassment_portal.models import OutboxEmail
+from core.public.flow import read_draft
+from mail.models import OutboxEmail
 
 from .factories import VALID_FORM
 

@@ -7,6 +7,7 @@ from django.contrib.auth.models import Group, User
 from django.urls import reverse
 from django.utils import timezone
 
+from conftest import log_in_staff
 from dispatch.models import DispatchApplication, Status
 
 from .factories import TOKYO, make_application, make_expert
@@ -17,10 +18,7 @@ CHANGELIST = reverse("admin:dispatch_dispatchapplication_changelist")
 
 @pytest.fixture
 def coordinator(client):
-    user = User.objects.create_user("ito", password="pw-0123456789", is_staff=True)
-    user.groups.add(Group.objects.get(name="Dispatch coordinators"))
-    client.force_login(user)
-    return user
+    return log_in_staff(client, "Dispatch coordinators", "ito")
 
 
 def action(application, name):

@@ -11,12 +11,13 @@ from icalendar import Calendar
 from dispatch import services
 from dispatch.models import (
     TRANSITIONS,
+    WORKFLOW,
     DeadlineAlert,
     DispatchApplication,
     Status,
     VisitStatus,
 )
-from harassment_portal.models import OutboxEmail
+from mail.models import OutboxEmail
 
 from .factories import TOKYO, approved_application, make_application, make_expert
 
@@ -74,13 +75,13 @@ def test_every_move_is_allowed_exactly_when_the_table_says(staff, from_status, t
     application = make_application()
     DispatchApplication.objects.filter(pk=application.pk).update(status=from_status)
     if to_status in TRANSITIONS[from_status]:
-        moved = services._move(application, to_status, by=staff, action="test")
+        moved = WORKFLOW.move(application, to_status, by=staff, action="test")
         assert moved.status == to_status
         event = moved.events.latest("pk")
         assert (event.by, event.from_status, event.to_status) == (staff, from_status, to_status)
     else:
         with pytest.raises(ValidationError) as error:
-            services._move(application, to_status, by=staff, action="test")
+            WORKFLOW.move(application, to_status, by=staff, action="test")
         assert error.value.code == "invalid_transition"
 
 

@@ -8,9 +8,9 @@ from django.test import override_settings
 from django.urls import reverse
 from django.utils import translation
 
+from core.public.flow import read_draft
 from dispatch import services
 from dispatch.models import DispatchApplication
-from harassment_portal.flows import read_draft
 
 from .factories import FORM, TOKYO, make_application, make_expert
 
@@ -127,7 +127,7 @@ def test_an_unknown_status_link_is_not_found(client):
 def test_the_cached_overview_does_not_read_the_closures(client, monkeypatch):
     from django.utils import timezone
 
-    from harassment_portal import business_days
+    from core import business_days
 
     monkeypatch.setattr(timezone, "now", lambda: dt.datetime(2026, 5, 1, 10, tzinfo=TOKYO))
     first = client.get(url("overview", language="en")).content
@@ -139,7 +139,7 @@ def test_the_cached_overview_does_not_read_the_closures(client, monkeypatch):
 def test_a_closure_change_shows_on_the_cached_overview_at_once(client, monkeypatch, change):
     from django.utils import timezone
 
-    from harassment_portal.models import OfficeClosure
+    from core.models import OfficeClosure
 
     # Friday 1 May 2026, 10:00: counts from that day, contact by Wednesday 13 May.
     monkeypatch.setattr(timezone, "now", lambda: dt.datetime(2026, 5, 1, 10, tzinfo=TOKYO))

@@ -23,15 +23,15 @@ environ.Env.read_env(BASE_DIR / ".env", overwrite=False)
 # --- Core ---------------------------------------------------------------------------------------
 DEBUG = env.bool("DJANGO_DEBUG", default=False)
 SECRET_KEY = env("DJANGO_SECRET_KEY", default="")
-# Encryption at rest of personal data, newest key first (see harassment_portal/encryption.py).
+# Encryption at rest of personal data, newest key first (see core/encryption.py).
 PORTAL_ENCRYPTION_KEYS = env.list("PORTAL_ENCRYPTION_KEYS", default=[])
 PORTAL_SEARCH_KEYS = env.list("PORTAL_SEARCH_KEYS", default=[])
 ALLOWED_HOSTS = env.list("DJANGO_ALLOWED_HOSTS", default=["127.0.0.1", "localhost"])
 SITE_URL = env("SITE_URL", default="http://127.0.0.1:8000").rstrip("/")
 
 INSTALLED_APPS = [
-    # The admin with the portal's own site (two-factor login for staff): admin_site.py.
-    "harassment_portal.apps.PortalAdminConfig",
+    # The admin with the portal's own site (two-factor login for staff): backoffice/admin_site.py.
+    "backoffice.apps.PortalAdminConfig",
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",
@@ -44,11 +44,15 @@ INSTALLED_APPS = [
     "django_otp",
     "django_otp.plugins.otp_totp",
     "simple_history",
-    "harassment_portal",
+    # The layers, from the bottom up: each imports only those listed before it
+    # (import-linter checks it: pyproject.toml).
+    "core.apps.CoreConfig",  # app label "harassment_portal": its tables and migrations stayed
+    "mail",
     "faq",
     "consultations",
     "seminars",
     "dispatch",
+    "backoffice",
 ]
 
 MIDDLEWARE = [
@@ -101,7 +105,7 @@ REDIS_URL = env("REDIS_URL", default="")
 if REDIS_URL:
     CACHES = {
         "default": {
-            "BACKEND": "harassment_portal.cache.ResilientRedisCache",
+            "BACKEND": "harassment_portal.backends.cache.ResilientRedisCache",
             "LOCATION": env("REDIS_CACHE_URL", default=REDIS_URL),
             "KEY_PREFIX": "portal",
             "OPTIONS": {"socket_connect_timeout": 1, "socket_timeout": 1},
@@ -112,8 +116,8 @@ else:
 
 # Without a broker, tasks run in-process at the moment they are queued (``make run``).
 CELERY_BROKER_URL = REDIS_URL or "memory://"
-if REDIS_URL:  # kombu's Redis transport, without a new client per command (see broker.py)
-    CELERY_BROKER_TRANSPORT = "harassment_portal.broker:Transport"
+if REDIS_URL:  # kombu's Redis transport, without a new client per command (see backends/broker.py)
+    CELERY_BROKER_TRANSPORT = "harassment_portal.backends.broker:Transport"
 CELERY_TASK_ALWAYS_EAGER = env.bool("CELERY_TASK_ALWAYS_EAGER", default=not REDIS_URL)
 CELERY_TASK_EAGER_PROPAGATES = False
 CELERY_TASK_IGNORE_RESULT = True
@@ -198,7 +202,7 @@ OFFICE_PHONE = env("OFFICE_PHONE", default="0120-182-276")
 # The office's own target for replying to a consultation form, in business days after receipt
 # (the public is told "the next business day or later").
 CONSULTATION_REPLY_TARGET_DAYS = env.int("CONSULTATION_REPLY_TARGET_DAYS", default=3)
-# Retention, in days: then the personal data is anonymised (harassment_portal/retention.py) -
+# Retention, in days: then the personal data is anonymised (core/retention.py) -
 # after a consultation is closed, after the seminar session, after an application is finished.
 RETENTION_CONSULTATION_DAYS = env.int("RETENTION_CONSULTATION_DAYS", default=3 * 365)
 RETENTION_REGISTRATION_DAYS = env.int("RETENTION_REGISTRATION_DAYS", default=365)
@@ -240,7 +244,7 @@ AXES_FAILURE_LIMIT = env.int("AXES_FAILURE_LIMIT", default=5)
 AXES_COOLOFF_TIME = dt.timedelta(minutes=env.int("AXES_COOLOFF_MINUTES", default=15))
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
-AXES_CLIENT_IP_CALLABLE = "harassment_portal.ratelimit.client_address"
+AXES_CLIENT_IP_CALLABLE = "core.public.ratelimit.client_address"
 AXES_LOCKOUT_TEMPLATE = "admin/locked_out.html"
 # The codes typed at a failed login are not kept in the failure records.
 AXES_SENSITIVE_PARAMETERS = ["username", "ip_address", "otp_token"]
@@ -281,7 +285,7 @@ X_FRAME_OPTIONS = "DENY"
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 SESSION_COOKIE_HTTPONLY = True
-SESSION_ENGINE = "harassment_portal.sessions"  # Django's database sessions, leaner
+SESSION_ENGINE = "harassment_portal.backends.sessions"  # Django's database sessions, leaner
 LANGUAGE_COOKIE_SAMESITE = "Lax"
 
 # Content-Security-Policy on every response (django-csp): nothing inline, nothing from other

@@ -8,8 +8,9 @@ from django.core.cache import cache
 from django.test import override_settings
 
 from conftest import free_port
+from core import business_days
+from core.public import ratelimit
 from faq import services as faq_services
-from harassment_portal import business_days, ratelimit
 
 pytestmark = pytest.mark.django_db
 
@@ -18,7 +19,7 @@ pytestmark = pytest.mark.django_db
 def redis_down():
     closed = {
         "default": {
-            "BACKEND": "harassment_portal.cache.ResilientRedisCache",
+            "BACKEND": "harassment_portal.backends.cache.ResilientRedisCache",
             "LOCATION": f"redis://127.0.0.1:{free_port()}/0",
             "OPTIONS": {"socket_connect_timeout": 0.5, "socket_timeout": 0.5},
         }

@@ -135,7 +135,7 @@ def test_demo_data_loads_and_can_be_loaded_again():
 def test_send_test_email_command_goes_through_the_outbox(
     mailoutbox, django_capture_on_commit_callbacks
 ):
-    from harassment_portal.models import OutboxEmail
+    from mail.models import OutboxEmail
 
     with django_capture_on_commit_callbacks(execute=True):
         call_command("send_test_email", "ops@example.jp", "--language", "en", stdout=StringIO())
@@ -177,7 +177,7 @@ def test_the_hourly_job_deletes_expired_sessions_only():
     from django.contrib.sessions.models import Session
     from django.utils import timezone
 
-    from harassment_portal.tasks import clear_expired_sessions
+    from core.tasks import clear_expired_sessions
 
     expired, live = SessionStore(), SessionStore()
     for session in (expired, live):

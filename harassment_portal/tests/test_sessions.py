@@ -9,8 +9,8 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
-from harassment_portal import sessions
-from harassment_portal.sessions import SessionStore
+from harassment_portal.backends import sessions
+from harassment_portal.backends.sessions import SessionStore
 
 pytestmark = pytest.mark.django_db
 
@@ -23,7 +23,7 @@ def stored(**data) -> SessionStore:
 
 
 def test_it_is_the_session_engine(settings):
-    assert settings.SESSION_ENGINE == "harassment_portal.sessions"
+    assert settings.SESSION_ENGINE == "harassment_portal.backends.sessions"
     assert Session._meta.db_table == sessions._TABLE
 
 

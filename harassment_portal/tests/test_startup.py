@@ -4,7 +4,8 @@ import logging
 
 from django.template import engines
 
-from harassment_portal import business_days, startup
+from core import business_days
+from harassment_portal import startup
 from harassment_portal.startup import warm_up
 
 

@@ -5,7 +5,7 @@ import itertools
 
 from django.utils import timezone
 
-from harassment_portal import business_days
+from core import business_days
 from seminars import services
 from seminars.models import Level, Seminar
 

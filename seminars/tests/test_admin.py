@@ -7,6 +7,7 @@ import pytest
 from django.contrib.auth.models import Group, User
 from django.urls import reverse
 
+from conftest import log_in_staff
 from seminars.models import Registration, RegistrationStatus
 
 from .factories import make_seminar, register
@@ -17,10 +18,7 @@ REGISTRATIONS = reverse("admin:seminars_registration_changelist")
 
 @pytest.fixture
 def seminar_staff(client):
-    user = User.objects.create_user("kato", password="pw-0123456789", is_staff=True)
-    user.groups.add(Group.objects.get(name="Seminar staff"))
-    client.force_login(user)
-    return user
+    return log_in_staff(client, "Seminar staff", "kato")
 
 
 def test_sessions_show_their_numbers(client, seminar_staff):
@@ -104,7 +102,7 @@ def test_cancel_and_attended_actions(
 
 
 def test_publishing_the_archive_in_the_admin_tells_registrants(client, seminar_staff):
-    from harassment_portal.models import OutboxEmail
+    from mail.models import OutboxEmail
 
     seminar = make_seminar(starts_in_days=-1, opens_days_ago=30)
     Registration.objects.create(

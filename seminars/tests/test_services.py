@@ -12,8 +12,8 @@ from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 from icalendar import Calendar
 
-from harassment_portal.encryption import blind_index
-from harassment_portal.models import OutboxEmail
+from core.encryption import blind_index
+from mail.models import OutboxEmail
 from seminars import links, services, tasks
 from seminars.models import Registration, RegistrationStatus, Seminar, SeminarStatus
 
@@ -241,10 +241,10 @@ def test_reminders_go_out_the_business_day_before_once_each(
     Registration.objects.filter(pk__in=[r.pk for r in seated]).update(reminded_at=None)
     mailoutbox.clear()
     with django_capture_on_commit_callbacks(execute=True):
-        assert services.send_reminders(today=friday - dt.timedelta(days=1)) == 0  # too early
-        assert services.send_reminders(today=friday + dt.timedelta(days=1)) == 0  # Saturday
-        assert services.send_reminders(today=friday) == 2
-        assert services.send_reminders(today=friday) == 0  # run twice
+        assert tasks.queue_reminders(today=friday - dt.timedelta(days=1)) == 0  # too early
+        assert tasks.queue_reminders(today=friday + dt.timedelta(days=1)) == 0  # Saturday
+        assert tasks.queue_reminders(today=friday) == 2
+        assert tasks.queue_reminders(today=friday) == 0  # run twice
     assert sorted(m.to[0] for m in mailoutbox) == ["person1@example.jp", "person2@example.jp"]
     assert all(m.attachments for m in mailoutbox)
 
@@ -272,10 +272,10 @@ def test_reminders_go_out_in_batches_each_once_even_with_the_broker_down(monkeyp
         )
     today = day - dt.timedelta(days=3)
 
-    assert services.send_reminders(today=today) == 5
+    assert tasks.queue_reminders(today=today) == 5
     assert [len(batch) for batch in batches] == [2, 2, 1]
     assert OutboxEmail.objects.filter(template="seminars/emails/reminder").count() == 5
-    assert services.send_reminders(today=today) == 0
+    assert tasks.queue_reminders(today=today) == 0
 
 
 def test_a_reminder_batch_stores_its_emails_in_one_insert_each_findable_by_address(

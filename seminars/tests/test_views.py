@@ -127,7 +127,7 @@ def test_closed_session_shows_no_form(client):
 
     from django.core import signing
 
-    from harassment_portal.forms import FORM_STARTED_SALT
+    from core.public.forms import FORM_STARTED_SALT
 
     started = signing.dumps(time.time() - 60, salt=FORM_STARTED_SALT)
     response = client.post(

@@ -8,10 +8,10 @@ from django.contrib.auth.models import Group, User
 from django.utils import timezone
 from django_otp.oath import totp
 
+from backoffice.two_factor import enrol_totp
 from consultations.models import Consultation, Status
 from consultations.tests.factories import make_consultation
 from dispatch.tests.factories import make_application
-from harassment_portal.two_factor import enrol_totp
 
 from .test_consultation_flow import assert_accessible
 

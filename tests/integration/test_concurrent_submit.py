@@ -9,7 +9,7 @@ from django.db import connection
 from consultations import services
 from consultations.models import Consultation
 from consultations.tests.factories import submitted_data
-from harassment_portal.models import OutboxEmail
+from mail.models import OutboxEmail
 
 pytestmark = [pytest.mark.integration, pytest.mark.django_db(transaction=True)]
 

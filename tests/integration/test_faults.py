@@ -18,12 +18,13 @@ from django.utils import timezone, translation
 from consultations import services as consultation_services
 from consultations.models import Consultation
 from consultations.tests.factories import VALID_FORM, make_consultation
+from core.models import OfficeClosure
 from dispatch import services as dispatch_services
 from dispatch.models import DeadlineAlert, DispatchApplication
 from dispatch.tests.factories import make_application
-from harassment_portal import mail
-from harassment_portal.models import OfficeClosure, OutboxEmail
-from seminars import services as seminar_services
+from mail import tasks
+from mail.models import OutboxEmail
+from seminars import tasks as seminar_tasks
 from seminars.models import Registration
 from seminars.tests.factories import FORM as REGISTRATION_FORM
 from seminars.tests.factories import make_seminar, quiet_monday, register
@@ -42,7 +43,7 @@ def drain(smtp_sink, expected: int, worker, *, timeout: float = 90) -> None:
     while time.monotonic() < deadline:
         if OutboxEmail.objects.filter(status=OutboxEmail.Status.SENT).count() >= expected:
             return
-        mail.requeue_due(now=timezone.now() + dt.timedelta(hours=2))
+        tasks.requeue_due(now=timezone.now() + dt.timedelta(hours=2))
         time.sleep(0.5)
     raise AssertionError(f"not all {expected} emails were sent\n{worker.output()[-3000:]}")
 
@@ -95,7 +96,7 @@ def test_redis_stopped_during_100_submissions_then_every_email_is_sent_once(
     # The whole of Redis is down: the broker and the cache (the rate limit and page cache).
     settings.CACHES = {
         "default": {
-            "BACKEND": "harassment_portal.cache.ResilientRedisCache",
+            "BACKEND": "harassment_portal.backends.cache.ResilientRedisCache",
             "LOCATION": redis_server.url,
             "OPTIONS": {"socket_connect_timeout": 1, "socket_timeout": 1},
         }
@@ -116,7 +117,7 @@ def test_redis_stopped_during_100_submissions_then_every_email_is_sent_once(
     with publishing_to(redis_server.url):
         drain(smtp_sink, 100, worker)
         # Later sweeps send nothing more.
-        assert mail.requeue_due(now=timezone.now() + dt.timedelta(hours=3)) == 0
+        assert tasks.requeue_due(now=timezone.now() + dt.timedelta(hours=3)) == 0
         time.sleep(1)
     assert_each_sent_once(smtp_sink)
     print(f"\nRedis outage: 100 submissions, slowest {max(waits) * 1000:.0f} ms")  # noqa: T201
@@ -218,7 +219,7 @@ def deadline_data(day: dt.date) -> None:
 
 JOBS = {
     "consultations/emails/due_digest": consultation_services.send_due_digest,
-    "seminars/emails/reminder": seminar_services.send_reminders,
+    "seminars/emails/reminder": seminar_tasks.queue_reminders,
     "dispatch/emails/deadline_alert": dispatch_services.send_deadline_alerts,
 }
 
@@ -258,7 +259,7 @@ def test_a_reminder_waits_for_a_row_another_transaction_holds(postgres_url):
     held = Registration.objects.filter(status="confirmed").order_by("pk").first()
     # e.g. the office marking the person, at 9:00 sharp
     with row_held(held, release_after=1.0):
-        seminar_services.send_reminders(today=monday)
+        seminar_tasks.queue_reminders(today=monday)
     reminded = OutboxEmail.objects.filter(template="seminars/emails/reminder")
     assert reminded.count() == 2  # nobody skipped
     assert Registration.objects.get(pk=held.pk).reminded_at is not None

@@ -7,8 +7,8 @@ import pytest
 from django.db import connection, transaction
 from django.utils import timezone
 
-from harassment_portal import mail
-from harassment_portal.models import OutboxEmail
+from mail import delivery, outbox, tasks
+from mail.models import OutboxEmail
 
 from .conftest import publishing_to, row_held, wait_until
 
@@ -17,7 +17,7 @@ pytestmark = [pytest.mark.integration, pytest.mark.django_db(transaction=True)]
 
 def queue_in_a_transaction(to: str = "recipient@example.jp") -> OutboxEmail:
     with transaction.atomic():
-        return mail.queue_email(to=to, template="emails/test_message", context={}, language="ja")
+        return outbox.queue_email(to=to, template="emails/test_message", context={}, language="ja")
 
 
 def test_worker_delivers_an_outbox_email_to_a_real_smtp_server(
@@ -49,11 +49,11 @@ def test_with_the_broker_down_the_change_commits_and_the_email_follows_exactly_o
     # The broker comes back with a worker; the beat sweeper queues the row again.
     start_stack()
     with publishing_to(redis_server.url):
-        assert mail.requeue_due(now=timezone.now() + mail.FIRST_SWEEP_AFTER) == 1
+        assert tasks.requeue_due(now=timezone.now() + outbox.FIRST_SWEEP_AFTER) == 1
         assert wait_until(lambda: len(smtp_sink.messages) == 1), worker.output()
         # Later sweeps and a stray duplicate task send nothing more.
-        assert mail.requeue_due(now=timezone.now() + dt.timedelta(hours=1)) == 0
-        mail.enqueue(email.pk)
+        assert tasks.requeue_due(now=timezone.now() + dt.timedelta(hours=1)) == 0
+        tasks.enqueue(email.pk)
         assert wait_until(lambda: "already-sent" in worker.output(), timeout=15)
     email.refresh_from_db()
     assert email.status == OutboxEmail.Status.SENT and email.attempts == 1
@@ -73,7 +73,7 @@ def test_smtp_refusals_are_retried_until_the_server_accepts(
         assert "451" in email.last_error  # visible to staff in the outbox meanwhile
 
         smtp_sink.refuse = False
-        assert mail.requeue_due(now=email.next_attempt_at) == 1
+        assert tasks.requeue_due(now=email.next_attempt_at) == 1
         assert wait_until(lambda: len(smtp_sink.messages) == 1), worker.output()
     email.refresh_from_db()
     assert email.status == OutboxEmail.Status.SENT and email.attempts == 2
@@ -82,7 +82,7 @@ def test_smtp_refusals_are_retried_until_the_server_accepts(
 @pytest.fixture
 def unsent(monkeypatch):
     """Rows stay pending after their commit: no task runs them (the tests send them)."""
-    monkeypatch.setattr(mail, "enqueue", lambda *ids: True)
+    monkeypatch.setattr(tasks, "enqueue", lambda *ids: True)
 
 
 def test_a_row_another_worker_is_sending_is_skipped_then_sent_once(
@@ -90,10 +90,10 @@ def test_a_row_another_worker_is_sending_is_skipped_then_sent_once(
 ):
     first, second = (queue_in_a_transaction(f"person{index}@example.jp") for index in range(2))
     with row_held(first):  # another worker is sending it
-        assert mail.deliver_many([first.pk, second.pk]) == {"locked-or-missing": 1, "sent": 1}
+        assert delivery.deliver_many([first.pk, second.pk]) == {"locked-or-missing": 1, "sent": 1}
     first.refresh_from_db()
     assert first.status == OutboxEmail.Status.PENDING and first.attempts == 0
-    assert mail.deliver_many([first.pk, second.pk]) == {"sent": 1, "already-sent": 1}
+    assert delivery.deliver_many([first.pk, second.pk]) == {"sent": 1, "already-sent": 1}
     assert sorted(message.to[0] for message in mailoutbox) == [
         "person0@example.jp",
         "person1@example.jp",
@@ -104,10 +104,10 @@ def test_only_the_record_of_a_send_skips_the_wait_for_the_disk(postgres_url, uns
     """Asynchronous commit is the sending transaction's own setting, not the connection's."""
     email = queue_in_a_transaction()
     with transaction.atomic():
-        assert mail._lock(email.pk) == (OutboxEmail.Status.PENDING, 0)
+        assert delivery._lock(email.pk) == (OutboxEmail.Status.PENDING, 0)
         assert _setting("synchronous_commit") == "off"
     assert _setting("synchronous_commit") == "on"
-    assert mail.deliver(email.pk) == "sent"
+    assert delivery.deliver(email.pk) == "sent"
     assert _setting("synchronous_commit") == "on"
     email.refresh_from_db()
     assert email.status == OutboxEmail.Status.SENT and email.attempts == 1

@@ -1,0 +1,197 @@
+"""Form → "check your answers" → submit, the GOV.UK way, shared by the public services.
+
+The answers live in the session between the steps, so "Change" and the back button lose
+nothing, and the URLs carry no personal data. They are encrypted there like the stored records
+(the session table is in the database), and the session ends two hours later at most.
+
+Each form carries a submission key: sending the same form twice (double click, reload, back
+and resubmit) finds what the first send stored.
+"""
+
+from __future__ import annotations
+
+import json
+import uuid
+from collections.abc import Callable
+from typing import Any
+
+from django import forms
+from django.conf import settings
+from django.core.exceptions import ImproperlyConfigured
+from django.db import models
+from django.shortcuts import redirect, render
+from django.utils.translation import get_language
+from django.utils.translation import gettext as _
+from django.views import View
+
+from core import encryption
+
+from . import ratelimit
+
+NOT_STORED = ("website", "form_started", "submission_key")
+DRAFT_MAX_AGE = 2 * 60 * 60  # seconds
+GROUPED_WIDGETS = (forms.RadioSelect, forms.CheckboxSelectMultiple)
+
+
+class FlowMixin:
+    """What the three views of one flow share; an app declares it once (``ConsultationFlow``)."""
+
+    form_class: type[forms.Form]
+    model: type[models.Model]  # what a submit stores, with a unique ``submission_key``
+    draft_key: str  # session key of the answers being checked
+    done_key: str  # session key of the last submitted record's pk
+    url_namespace: str  # url names "<namespace>:form", ":check", ":thanks"
+
+    def url(self, name: str) -> str:
+        return f"{self.url_namespace}:{name}"
+
+    def load_draft(self, request) -> dict | None:
+        return read_draft(request.session, self.draft_key)
+
+    def save_draft(self, request, draft: dict) -> None:
+        request.session[self.draft_key] = encryption.encrypt(
+            # UTF-8 as is: Japanese answers escaped as \uXXXX would take twice the space
+            json.dumps(draft, ensure_ascii=False)
+        )
+
+
+def read_draft(session, key: str) -> dict | None:
+    token = session.get(key)
+    if not isinstance(token, str):
+        return None
+    try:
+        return json.loads(encryption.decrypt(token))
+    except ImproperlyConfigured:  # made with a key since removed: start again
+        return None
+
+
+class FlowFormView(FlowMixin, View):
+    template_name: str
+
+    def get(self, request):
+        draft = self.load_draft(request) or {}
+        initial = {**draft.get("data", {}), "submission_key": draft.get("key") or uuid.uuid4()}
+        return self.render_form(request, self.form_class(initial=initial))
+
+    def post(self, request):
+        form = self.form_class(request.POST)
+        if form.looks_like_a_bot():
+            form.is_valid()
+            form.add_error(None, _("Please check your answers and send the form again."))
+            return self.render_form(request, form, status=400)
+        if not form.is_valid():
+            return self.render_form(request, form)
+        data = {k: v for k, v in form.cleaned_data.items() if k not in NOT_STORED}
+        self.save_draft(request, {"data": data, "key": str(form.cleaned_data["submission_key"])})
+        if not request.user.is_authenticated:
+            # The answers may be sensitive and the computer shared: keep them two hours
+            # at most.
+            request.session.set_expiry(DRAFT_MAX_AGE)
+        return redirect(self.url("check"))
+
+    def render_form(self, request, form, status: int = 200):
+        return render(request, self.template_name, {"form": form}, status=status)
+
+
+class FlowCheckView(FlowMixin, View):
+    """Shows the answers; the POST submits them once."""
+
+    template_name: str
+    rate_limit_scope: str
+    rate_limit_setting: str  # the setting that holds the submits allowed per address and hour
+    # The service that stores the answers, idempotently for a key:
+    # ``service(data, submission_key=..., language=...) -> (record, created)``.
+    submit_service: Callable[..., tuple[models.Model, bool]]
+
+    @property
+    def rate_limit_per_hour(self) -> int:
+        return getattr(settings, self.rate_limit_setting)
+
+    def submit(self, data: dict[str, Any], *, key: uuid.UUID, language: str) -> models.Model:
+        """Store the answers (idempotently for ``key``); return the stored record."""
+        record, _created = type(self).submit_service(data, submission_key=key, language=language)
+        return record
+
+    def find_submitted(self, key: uuid.UUID) -> int | None:
+        """The pk of the record a send of this form's key stored before, if any (asked only
+        when the rate limit refuses, so that a resend of a stored form is never refused)."""
+        return self.model.objects.filter(submission_key=key).values_list("pk", flat=True).first()
+
+    def get(self, request):
+        draft = self.load_draft(request)
+        if not draft:
+            return redirect(self.url("form"))
+        return self.render_check(request, draft)
+
+    def post(self, request):
+        draft = self.load_draft(request)
+        if not draft:
+            return redirect(self.url("thanks" if request.session.get(self.done_key) else "form"))
+        key = uuid.UUID(draft["key"])
+        allowed = ratelimit.hit(
+            self.rate_limit_scope,
+            ratelimit.client_address(request),
+            limit=self.rate_limit_per_hour,
+            window=3600,
+        )
+        if allowed:  # (a resend finds what the first send stored: see submit_once)
+            record_pk = self.submit(draft["data"], key=key, language=get_language()).pk
+        else:
+            record_pk = self.find_submitted(key)
+        if record_pk is None:
+            error = _(
+                "Too many forms have been sent from your connection. Please try again "
+                "in an hour, or contact the office."
+            )
+            return self.render_check(request, draft, error=error, status=429)
+        request.session[self.done_key] = record_pk
+        del request.session[self.draft_key]
+        return redirect(self.url("thanks"))
+
+    def render_check(self, request, draft, *, error: str = "", status: int = 200):
+        return render(
+            request,
+            self.template_name,
+            {
+                "answers": summarise(self.form_class(), draft["data"]),
+                "error": error,
+                "form_url_name": self.url("form"),
+                "check_url_name": self.url("check"),
+            },
+            status=status,
+        )
+
+
+class FlowThanksView(FlowMixin, View):
+    """The confirmation of the record this session submitted last; without one, the form."""
+
+    template_name: str
+    context_object_name: str
+
+    def get(self, request):
+        pk = request.session.get(self.done_key)
+        record = self.model.objects.filter(pk=pk).first() if pk else None
+        if record is None:
+            return redirect(self.url("form"))
+        return render(request, self.template_name, {self.context_object_name: record})
+
+
+def summarise(form: forms.Form, data: dict) -> list[dict]:
+    """The answers as label/value rows for "check your answers", each with its field anchor."""
+    rows = []
+    for name, field in form.fields.items():
+        if name in NOT_STORED or name not in data or field.widget.is_hidden:
+            continue
+        value = data[name]
+        choices = dict(getattr(field, "choices", []) or [])
+        if isinstance(value, list):
+            shown = ", ".join(str(choices.get(v, v)) for v in value)
+        elif isinstance(value, bool):
+            shown = _("Yes") if value else _("No")
+        elif choices and value not in ("", None):
+            shown = str(choices.get(value, value))
+        else:
+            shown = "" if value is None else str(value)
+        anchor = f"id_{name}_0" if isinstance(field.widget, GROUPED_WIDGETS) else f"id_{name}"
+        rows.append({"name": name, "label": field.label, "value": shown, "anchor": anchor})
+    return rows

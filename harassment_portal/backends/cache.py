@@ -1,0 +1,86 @@
+"""A Redis cache that degrades to "no cache" while Redis is unreachable.
+
+The cache only speeds pages up; a Redis outage must not turn a page view or a submission into
+a server error. Reads then miss, writes and deletes are dropped, and a warning is logged.
+"""
+
+from __future__ import annotations
+
+import functools
+import logging
+
+from django.core.cache.backends.redis import RedisCache, RedisCacheClient
+from redis.exceptions import RedisError
+
+logger = logging.getLogger(__name__)
+
+
+def _fail_soft(default):
+    def decorate(method):
+        @functools.wraps(method)
+        def wrapper(self, *args, **kwargs):
+            try:
+                return method(self, *args, **kwargs)
+            except RedisError as exc:
+                logger.warning("cache %s skipped: %s", method.__name__, type(exc).__name__)
+                return default(*args, **kwargs) if callable(default) else default
+
+        return wrapper
+
+    return decorate
+
+
+def _default_of_get(key, default=None, version=None):
+    return default
+
+
+class ReusedClientRedisCacheClient(RedisCacheClient):
+    """Django's Redis client, keeping one ``redis.Redis`` per connection pool.
+
+    Django builds a new ``redis.Redis`` for every cache call, and building one (its table of
+    response callbacks) costs more CPU than the call itself: about 0.2 ms, a third of serving a
+    cached page. A ``redis.Redis`` is safe to share between threads (it takes a connection
+    from the pool for each command), so one per pool is enough.
+    """
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self._clients = {}
+
+    def get_client(self, key=None, *, write=False):
+        pool = self._get_connection_pool(write)
+        client = self._clients.get(id(pool))
+        if client is None:
+            client = self._clients[id(pool)] = self._client(connection_pool=pool)
+        return client
+
+
+class ResilientRedisCache(RedisCache):
+    def __init__(self, server, params):
+        super().__init__(server, params)
+        self._class = ReusedClientRedisCacheClient
+
+    get = _fail_soft(_default_of_get)(RedisCache.get)
+    get_many = _fail_soft({})(RedisCache.get_many)
+    has_key = _fail_soft(False)(RedisCache.has_key)
+    add = _fail_soft(False)(RedisCache.add)
+    set = _fail_soft(None)(RedisCache.set)
+    set_many = _fail_soft([])(RedisCache.set_many)
+    touch = _fail_soft(False)(RedisCache.touch)
+    delete = _fail_soft(False)(RedisCache.delete)
+    delete_many = _fail_soft(None)(RedisCache.delete_many)
+    incr = _fail_soft(0)(RedisCache.incr)  # 0: "no count known", e.g. a rate limit lets it pass
+
+    @_fail_soft(0)
+    def count(self, key: str, *, timeout: int) -> int:
+        """Add one to the counter at ``key`` (created with ``timeout``); return the new count.
+
+        One round trip (``SET NX`` and ``INCR`` pipelined) instead of the three of ``add`` then
+        ``incr``. 0 while Redis is unreachable: "no count known".
+        """
+        key = self.make_and_validate_key(key)
+        client = self._cache.get_client(key, write=True)
+        with client.pipeline(transaction=False) as pipe:
+            pipe.set(key, 0, ex=timeout, nx=True)
+            pipe.incr(key)
+            return pipe.execute()[1]
