@@ -19,7 +19,7 @@ BENCH_ARGS ?=
 help:
 	@echo "make run        install, migrate, load the FAQ and demo data, serve http://$(HOST):$(PORT)/"
 	@echo "make test       the whole test suite (SQLite and in-process tasks unless DATABASE_URL/REDIS_URL are set)"
-	@echo "make lint       ruff lint and format check"
+	@echo "make lint       ruff lint and format check, and the layers' import contracts"
 	@echo "make worker     a Celery worker (needs REDIS_URL)"
 	@echo "make beat       Celery beat, the periodic jobs (needs REDIS_URL)"
 	@echo "make e2e        only the browser tests (Chromium)"
@@ -69,6 +69,7 @@ bench: $(STAMP) translations
 lint: $(STAMP)
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
+	$(VENV)/bin/lint-imports --no-cache
 
 format: $(STAMP)
 	$(VENV)/bin/ruff check --fix .

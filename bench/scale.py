@@ -35,7 +35,7 @@ CHANGELISTS = {
     "consultations": "/admin/consultations/consultation/",
     "dispatch applications": "/admin/dispatch/dispatchapplication/",
     "registrations": "/admin/seminars/registration/",
-    "outbox": "/admin/harassment_portal/outboxemail/",
+    "outbox": "/admin/mail/outboxemail/",
 }
 # Not changelists, timed for information against the same limit: the staff's home page.
 ADMIN_PAGES = {"admin home (dashboard and charts)": "/admin/"}

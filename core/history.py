@@ -11,6 +11,8 @@
   SELECT``) instead of being rebuilt as a historical instance and encrypted a second time:
   about a tenth of a consultation submit's or a registration's CPU (``make bench``). The row
   is the one just written, so the copy is exactly what was stored.
+
+Checked against django-simple-history 3.13.0.
 """
 
 from __future__ import annotations
@@ -23,6 +25,17 @@ from simple_history.signals import post_create_historical_record, pre_create_his
 
 # The values simple-history sets on a historical row beside the record's own fields.
 HISTORY_COLUMNS = ("history_date", "history_type", "history_user", "history_change_reason")
+
+# The upstream code this module relies on, as it was checked (tests/test_upstream_patches.py).
+UPSTREAM_SOURCES = {
+    "simple_history.manager.HistoryDescriptor": "6201202827a8cb87",
+    "simple_history.models.HistoricalRecords.copy_fields": "11a28068aa2ad62a",
+    "simple_history.models.HistoricalRecords.create_historical_record": "7ac152c45e697b34",
+    "simple_history.models.HistoricalRecords.finalize": "d4eda4a3e9c8e9dc",
+    "simple_history.models.HistoricalRecords.fields_included": "7e1250035e475eb3",
+    "simple_history.models.HistoricalRecords.get_history_user": "8d000300e44190b7",
+    "simple_history.models.HistoricalRecords.get_change_reason_for_object": "0e2892e197ef3b18",
+}
 
 
 class _HistoryDescriptor(HistoryDescriptor):

@@ -7,6 +7,8 @@ context) is a literal depends only on the active translation catalog and on whet
 autoescaping is on, so ``ConstantTranslateNode`` keeps what it rendered under those two.
 Tags with a variable, a filter or ``as`` are Django's own. ``install`` (from the app's
 ``ready``) registers the tag in Django's ``i18n`` library before any template is compiled.
+
+Checked against Django 5.2.19 (``django.templatetags.i18n``, ``trans_real.catalog``).
 """
 
 from __future__ import annotations
@@ -14,6 +16,13 @@ from __future__ import annotations
 from django.template.base import Variable
 from django.templatetags import i18n
 from django.utils.translation import trans_real
+
+# The upstream code this module relies on, as it was checked (tests/test_upstream_patches.py).
+UPSTREAM_SOURCES = {
+    "django.templatetags.i18n.TranslateNode": "8edf1aff9a5ef7c7",
+    "django.templatetags.i18n.do_translate": "d3acb12f5df69767",
+    "django.utils.translation.trans_real.catalog": "69ad7ffc7564193e",
+}
 
 
 def _constant(expression) -> bool:

@@ -8,6 +8,9 @@ the ids of the rows it stored (``tasks.SEND_CHUNK`` ids per task). ``queue_email
 
 Sending (``delivery``), the per-process mail server connection (``smtp``) and the beat job that
 queues again what is left pending (``tasks.requeue_due_emails``) are their own modules.
+
+Checked against Django 5.2.19 (``BaseDatabaseWrapper.run_on_commit``, read by
+``_enqueue_on_commit``).
 """
 
 from __future__ import annotations
@@ -28,6 +31,14 @@ from .models import OutboxEmail
 
 # The normal path sends within seconds; a row still pending after this is queued again.
 FIRST_SWEEP_AFTER = dt.timedelta(seconds=60)
+
+# The upstream code this module relies on, as it was checked (tests/test_upstream_patches.py).
+UPSTREAM_SOURCES = {
+    "django.db.backends.base.base.BaseDatabaseWrapper.on_commit": "3eb44439e2c553cb",
+    "django.db.backends.base.base.BaseDatabaseWrapper.run_and_clear_commit_hooks": (
+        "1da159e7e8c8cf20"
+    ),
+}
 
 
 def render_email(

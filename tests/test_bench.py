@@ -35,3 +35,15 @@ def test_a_missed_target_is_marked_and_the_table_stays_a_table():
     assert [len(re.split(r"(?<!\\)\|", line)) - 2 for line in table] == [6, 6, 6, 6]
     assert "a \\| b" in table[-1] and "| MISS |" in table[-1]
     assert report.pct(0.114) == "11 %" and report.ms(0.195) == "195 ms"
+
+
+def test_the_admin_pages_the_bench_times_are_the_admin_s_own():
+    """A moved model moves its admin URL: the bench must time the page, not a 404."""
+    from django.urls import resolve
+
+    from bench.scale import ADMIN_PAGES, CHANGELISTS
+
+    for path in CHANGELISTS.values():
+        assert (resolve(path).url_name or "").endswith("_changelist"), path
+    for path in ADMIN_PAGES.values():
+        assert resolve(path).url_name == "index", path

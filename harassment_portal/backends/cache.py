@@ -2,6 +2,8 @@
 
 The cache only speeds pages up; a Redis outage must not turn a page view or a submission into
 a server error. Reads then miss, writes and deletes are dropped, and a warning is logged.
+
+Checked against Django 5.2.19 (``django.core.cache.backends.redis``) and redis-py 8.1.0.
 """
 
 from __future__ import annotations
@@ -13,6 +15,15 @@ from django.core.cache.backends.redis import RedisCache, RedisCacheClient
 from redis.exceptions import RedisError
 
 logger = logging.getLogger(__name__)
+
+# The upstream code this module relies on, as it was checked (tests/test_upstream_patches.py).
+UPSTREAM_SOURCES = {
+    "django.core.cache.backends.redis.RedisCacheClient.__init__": "84b786df9ad9dd73",
+    "django.core.cache.backends.redis.RedisCacheClient.get_client": "ba56fb39ace75b84",
+    "django.core.cache.backends.redis.RedisCacheClient._get_connection_pool": "025850f6ffcb98ed",
+    "django.core.cache.backends.redis.RedisCache.__init__": "40131bec6169f7fa",
+    "django.core.cache.backends.redis.RedisCache._cache": "9ff16af6c04a2401",
+}
 
 
 def _fail_soft(default):

@@ -8,12 +8,19 @@ taken before inserting it in a transaction of its own. Here the read, the update
 insert are one plain statement each, with Django's semantics (an expired session reads as
 empty; updating a session deleted meanwhile raises ``UpdateError``; a key already taken draws
 another). Deleting and clearing sessions are Django's own.
+
+Django's async API (``aload``, ``acreate``, ``asave``) would go round these statements through
+the ORM; here it runs the same code as the sync methods, in a thread (``sync_to_async``), so
+both paths have one behaviour.
+
+Checked against Django 5.2.19 (``django.contrib.sessions.backends.db`` and ``base``).
 """
 
 from __future__ import annotations
 
 from contextlib import nullcontext
 
+from asgiref.sync import sync_to_async
 from django.contrib.sessions.backends import db
 from django.contrib.sessions.backends.base import VALID_KEY_CHARS, UpdateError
 from django.db import IntegrityError, connections, router, transaction
@@ -25,6 +32,17 @@ _TABLE = "django_session"
 _LOAD = f'SELECT session_data FROM "{_TABLE}" WHERE session_key = %s AND expire_date > %s'  # noqa: S608
 _UPDATE = f'UPDATE "{_TABLE}" SET session_data = %s, expire_date = %s WHERE session_key = %s'  # noqa: S608
 _INSERT = f'INSERT INTO "{_TABLE}" (session_key, session_data, expire_date) VALUES (%s, %s, %s)'  # noqa: S608
+
+# The upstream code this module relies on, as it was checked (tests/test_upstream_patches.py).
+UPSTREAM_SOURCES = {
+    "django.contrib.sessions.backends.db.SessionStore.load": "89d644d66ff7dc2d",
+    "django.contrib.sessions.backends.db.SessionStore.create": "d4954771ee6bfb83",
+    "django.contrib.sessions.backends.db.SessionStore.save": "b14d9cc990fae185",
+    "django.contrib.sessions.backends.db.SessionStore.aload": "b514f95a29b50803",
+    "django.contrib.sessions.backends.db.SessionStore.acreate": "61d915a282222bf3",
+    "django.contrib.sessions.backends.db.SessionStore.asave": "98885d71889cf5d2",
+    "django.contrib.sessions.backends.base.SessionBase._get_session": "35c0dd5f559a138a",
+}
 
 
 def _savepoint_if_in_transaction(connection):
@@ -73,3 +91,12 @@ class SessionStore(db.SessionStore):
             cursor.execute(_UPDATE, [self.encode(data), expire_date, self.session_key])
             if cursor.rowcount != 1:  # deleted meanwhile (logged out elsewhere, or expired)
                 raise UpdateError
+
+    async def aload(self):
+        return await sync_to_async(self.load)()
+
+    async def acreate(self):
+        return await sync_to_async(self.create)()
+
+    async def asave(self, must_create=False):
+        return await sync_to_async(self.save)(must_create=must_create)

@@ -108,3 +108,26 @@ def test_cycling_the_key_at_login_keeps_the_data():
     assert session.session_key != old
     assert SessionStore(session.session_key)["draft"] == "x"
     assert not Session.objects.filter(session_key=old).exists()
+
+
+def test_the_async_api_runs_the_same_statements_as_the_sync_one():
+    """Django's own ``aload``/``asave`` would go round the store's statements."""
+    from asgiref.sync import async_to_sync
+
+    key = stored(draft="山田 花子").session_key
+    session = SessionStore(key)
+    with CaptureQueriesContext(connection) as queries:
+        assert async_to_sync(session.aget)("draft") == "山田 花子"  # (through aload)
+        async_to_sync(session.aset)("draft", "佐藤 太郎")
+        async_to_sync(session.asave)()
+    assert [q["sql"].split()[0] for q in queries] == ["SELECT", "UPDATE"]
+    assert queries[0]["sql"].startswith("SELECT session_data FROM")  # the store's own
+    assert SessionStore(key)["draft"] == "佐藤 太郎"
+
+    fresh = SessionStore()
+    async_to_sync(fresh.aset)("draft", "新しい下書き")
+    with CaptureQueriesContext(connection) as queries:
+        async_to_sync(fresh.acreate)()
+    # One INSERT (in a savepoint, as inside any caller's transaction): no look-up of the key.
+    assert [q["sql"].split()[0] for q in queries] == ["SAVEPOINT", "INSERT", "RELEASE"]
+    assert SessionStore(fresh.session_key)["draft"] == "新しい下書き"
