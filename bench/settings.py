@@ -21,6 +21,7 @@ BENCH_DEFAULTS = {
     "EMAIL_URL": "smtp://127.0.0.1:2525",
     "SITE_URL": "https://portal.example.jp",
     "LOG_LEVEL": "WARNING",
+    "TRUSTED_PROXY_COUNT": "0",  # the load generator connects directly
 }
 for _name, _value in BENCH_DEFAULTS.items():
     os.environ.setdefault(_name, _value)

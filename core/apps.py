@@ -15,6 +15,7 @@ class CoreConfig(AppConfig):
 
     def ready(self) -> None:
         from . import (
+            checks,  # noqa: F401  (registers the system checks)
             retention,
             signals,  # noqa: F401  (cache invalidation)
             template_i18n,

@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import re
+import unicodedata
 
 from crispy_forms.helper import FormHelper
 from crispy_forms.layout import Fieldset, Layout
 from django import forms
+from django.core.validators import MinValueValidator
 from django.urls import reverse
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
@@ -29,6 +31,26 @@ _POSTAL_CODE = re.compile(r"^([0-9]{3})-?([0-9]{4})$", re.ASCII)
 # Tokyo's postal codes run from 100 to 208 (the 23 wards, Tama and the islands).
 TOKYO_POSTAL_PREFIXES = range(100, 209)
 
+# The 46 prefectures that are not Tokyo, as an address names them: in kanji with their suffix,
+# or in English with "-ken", "-fu", "Prefecture" (a bare romanised name can be a Tokyo town:
+# Saga in Koto City). Hokkaido has no suffix.
+OTHER_PREFECTURES_KANJI = (
+    "北海道", "青森県", "岩手県", "宮城県", "秋田県", "山形県", "福島県", "茨城県", "栃木県",
+    "群馬県", "埼玉県", "千葉県", "神奈川県", "新潟県", "富山県", "石川県", "福井県", "山梨県",
+    "長野県", "岐阜県", "静岡県", "愛知県", "三重県", "滋賀県", "京都府", "大阪府", "兵庫県",
+    "奈良県", "和歌山県", "鳥取県", "島根県", "岡山県", "広島県", "山口県", "徳島県", "香川県",
+    "愛媛県", "高知県", "福岡県", "佐賀県", "長崎県", "熊本県", "大分県", "宮崎県", "鹿児島県",
+    "沖縄県",
+)  # fmt: skip
+OTHER_PREFECTURES_ENGLISH = re.compile(
+    r"\bhokkaido\b|\b(aomori|iwate|miyagi|akita|yamagata|fukushima|ibaraki|tochigi|gunma"
+    r"|saitama|chiba|kanagawa|niigata|toyama|ishikawa|fukui|yamanashi|nagano|gifu|shizuoka"
+    r"|aichi|mie|shiga|kyoto|osaka|hyogo|nara|wakayama|tottori|shimane|okayama|hiroshima"
+    r"|yamaguchi|tokushima|kagawa|ehime|kochi|fukuoka|saga|nagasaki|kumamoto|oita|miyazaki"
+    r"|kagoshima|okinawa)[- ]?(ken|fu|prefecture)\b"
+)
+
+
 DECLARATIONS = {
     "declare_grouped_by_industry": _(
         "Our main members are businesses grouped by industry, and include SMEs."
@@ -47,6 +69,22 @@ DECLARATIONS = {
         "connected with an organised crime group."
     ),
 }
+
+
+def in_tokyo(address: str) -> bool:
+    """An address in Tokyo: written the Japanese way from 東京都, or in English with "Tokyo",
+    and naming no other prefecture (an address is one place: "大阪府 … Tokyo" is not Tokyo)."""
+    folded = half_width(address).lower()
+    # (東京都府中市 holds the letters of 京都府: what follows 東京都 is read on its own)
+    rest = folded.replace("東京都", " ")
+    if any(name in rest for name in OTHER_PREFECTURES_KANJI):
+        return False
+    plain = "".join(
+        c for c in unicodedata.normalize("NFKD", folded) if not unicodedata.combining(c)
+    )
+    if OTHER_PREFECTURES_ENGLISH.search(plain):  # (Ōsaka-fu read as osaka-fu)
+        return False
+    return folded.startswith("東京都") or re.search(r"\btokyo\b", folded) is not None
 
 
 class ApplicationForm(CachedBlankLayout, BotTrapMixin, PortalForm, forms.ModelForm):
@@ -107,7 +145,11 @@ class ApplicationForm(CachedBlankLayout, BotTrapMixin, PortalForm, forms.ModelFo
             )
         self.fields["legal_form"].choices = LegalForm.choices
         self.fields["manual_state"].choices = ManualState.choices
-        self.fields["member_count"].min_value = 1
+        # (setting ``min_value`` on a built field adds no validator: the validator is the rule)
+        self.fields["member_count"].validators.append(
+            MinValueValidator(1, message=_("Enter the number of member companies: 1 or more."))
+        )
+        self.fields["member_count"].widget.attrs["min"] = 1
         self.fields["sme_share"].widget.attrs.update({"min": 0, "max": 100})
         autocomplete = {
             "postal_code": "postal-code",
@@ -157,7 +199,7 @@ class ApplicationForm(CachedBlankLayout, BotTrapMixin, PortalForm, forms.ModelFo
 
     def clean_address(self) -> str:
         address = self.cleaned_data["address"]
-        if not (address.startswith("東京都") or "tokyo" in address.lower()):
+        if not in_tokyo(address):
             raise forms.ValidationError(
                 _(
                     "The main office must be in Tokyo: start the address with 東京都 (Tokyo). "

@@ -1,18 +1,10 @@
-"""Logging filters: keep secrets out of log lines."""
+"""Logging filters: keep secrets out of log lines (``core.redaction`` says what a secret is)."""
 
 from __future__ import annotations
 
 import logging
-import re
 
-# Personal links carry a secret in their path; a log line keeps only the route.
-SECRET_LINK = re.compile(r"(/seminars/registration/|/dispatch/status/)[^/\s?\"']+")
-# Staff search the admin by email address: the search term stays out of the logs too.
-SEARCH_TERM = re.compile(r"([?&]q=)[^&\s\"']*")
-
-
-def redact(text: str) -> str:
-    return SEARCH_TERM.sub(r"\1[redacted]", SECRET_LINK.sub(r"\1[redacted]", text))
+from core.redaction import redact
 
 
 class RedactSecretLinks(logging.Filter):

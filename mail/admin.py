@@ -1,5 +1,7 @@
 """The outbox in the back office: each record's emails, and the outbox list for retries."""
 
+import json
+
 from django.apps import apps
 from django.contrib import admin, messages
 from django.contrib.contenttypes.admin import GenericTabularInline
@@ -8,6 +10,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
 from core.admin import mask_email, search_by_address
+from core.redaction import redact
 
 from . import outbox
 from .models import OutboxEmail
@@ -83,6 +86,42 @@ class OutboxEmailAdmin(admin.ModelAdmin):
 
     def has_change_permission(self, request, obj=None):
         return False
+
+    def may_see_personal_links(self, request) -> bool:
+        return request.user.has_perm("mail.see_personal_links")
+
+    # What an email holds that may carry a personal link, and how it is shown without them.
+    WITHOUT_LINKS = {
+        "body_text": "body_text_without_links",
+        "body_html": "body_html_without_links",
+        "attachments": "attachments_without_links",
+    }
+
+    def get_exclude(self, request, obj=None):
+        exclude = [*super().get_exclude(request, obj)]
+        if self.may_see_personal_links(request):
+            return exclude
+        return [*exclude, *self.WITHOUT_LINKS]
+
+    def get_readonly_fields(self, request, obj=None):
+        fields = [*super().get_readonly_fields(request, obj)]
+        if self.may_see_personal_links(request):
+            return fields
+        return [self.WITHOUT_LINKS.get(name, name) for name in fields]
+
+    # Each personal link's secret shown as ``[redacted]``: following it would act as the
+    # person (a supervisor could cancel a registration).
+    @admin.display(description=_("text body"))
+    def body_text_without_links(self, obj: OutboxEmail) -> str:
+        return redact(obj.body_text)
+
+    @admin.display(description=_("HTML body"))
+    def body_html_without_links(self, obj: OutboxEmail) -> str:
+        return redact(obj.body_html)
+
+    @admin.display(description=_("attachments"))
+    def attachments_without_links(self, obj: OutboxEmail) -> str:
+        return redact(json.dumps(obj.attachments, ensure_ascii=False))
 
     def has_resend_permission(self, request) -> bool:
         return request.user.has_perm("mail.resend_outboxemail")

@@ -76,7 +76,12 @@ class OutboxEmail(BlindIndexed, models.Model):
         verbose_name_plural = _("outbox emails")
         db_table = "harassment_portal_outboxemail"  # the table it had before the mail app
         ordering = ["-created_at"]
-        permissions = [("resend_outboxemail", _("Can send outbox emails again"))]
+        permissions = [
+            ("resend_outboxemail", _("Can send outbox emails again")),
+            # The personal links in an email act as the person (cancel a registration...):
+            # only those who may act for anyone see them (Administrators).
+            ("see_personal_links", _("Can see the personal links in outbox emails")),
+        ]
         indexes = [
             models.Index(fields=["status", "next_attempt_at"], name="outbox_due_idx"),
             models.Index(fields=["content_type", "object_id"], name="outbox_about_idx"),

@@ -9,7 +9,7 @@ from django.urls import reverse
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
-from core.public.forms import BotTrapMixin, PortalForm, character_count_attrs
+from core.public.forms import BotTrapMixin, PortalForm, character_count_attrs, clean_phone_number
 from core.public.layouts import CachedBlankLayout
 
 from .models import AttendeeType, Location, Registration
@@ -123,6 +123,9 @@ class RegistrationForm(CachedBlankLayout, BotTrapMixin, PortalForm, forms.ModelF
             Fieldset(_("Before you register"), *agreement),
         )
         return helper
+
+    def clean_phone(self) -> str:
+        return clean_phone_number(self.cleaned_data["phone"])
 
     def clean(self):
         cleaned = super().clean()

@@ -166,6 +166,10 @@ def changeable_by_person(registration: Registration, *, now: dt.datetime | None 
     )
 
 
+# The change reason of a history row written by the person through their personal link.
+BY_THE_PERSON = "by the person (personal link)"
+
+
 @transaction.atomic
 def cancel_registration(
     registration: Registration, *, by: AbstractBaseUser | None = None
@@ -189,6 +193,8 @@ def cancel_registration(
         )
     locked.status = RegistrationStatus.CANCELLED
     locked.cancelled_at = timezone.now()
+    if by is None:  # the history names who acted: here no staff member, the person
+        locked._change_reason = BY_THE_PERSON
     locked.save(update_fields=["status", "cancelled_at"])
     emails.queue_cancelled(locked, by_office=by is not None)
     fill_free_seats(seminar)

@@ -12,7 +12,8 @@ from django.views import View
 from django.views.decorators.http import require_GET, require_POST
 
 from core.public import ratelimit
-from core.public.page_cache import cached_page
+from core.public.forms import clean_text
+from core.public.page_cache import cached_page, no_store
 
 from . import links, services
 from .forms import MyRegistrationsForm, RegistrationForm
@@ -113,7 +114,7 @@ class SeminarDetailView(View):
 
     def _render(self, request, info, form, *, duplicate: bool = False, status: int = 200):
         open_statuses = {SeminarStatus.OPEN, SeminarStatus.FULL}
-        return render(
+        response = render(
             request,
             "seminars/seminar_detail.html",
             {
@@ -123,13 +124,15 @@ class SeminarDetailView(View):
             },
             status=status,
         )
+        return no_store(response) if form.is_bound else response
 
 
 @require_POST
 def resend_existing(request, pk: int):
     """After "already registered": send that address its confirmation again."""
     seminar = get_object_or_404(Seminar, pk=pk, published=True)
-    email = services.normalize_email(request.POST.get("email", ""))
+    # (not a form: the address is cleaned as the forms clean theirs, a NUL included)
+    email = services.normalize_email(clean_text(request.POST.get("email", ""), multiline=False))
     registration = seminar.registrations.active().filter(email=email).first()
     if registration and ratelimit.hit("seminar-resend", registration.email, limit=3, window=3600):
         services.resend_status_email(registration)
@@ -143,10 +146,12 @@ def thanks(request, pk: int):
     registration = seminar.registrations.filter(pk=request.session.get(JUST_REGISTERED)).first()
     if registration is None:
         return redirect("seminars:detail", pk=pk)
-    return render(
-        request,
-        "seminars/registration_thanks.html",
-        {"seminar": seminar, "registration": registration},
+    return no_store(
+        render(
+            request,
+            "seminars/registration_thanks.html",
+            {"seminar": seminar, "registration": registration},
+        )
     )
 
 
@@ -216,7 +221,7 @@ class MyRegistrationsView(View):
     def post(self, request):
         form = MyRegistrationsForm(request.POST)
         if not form.is_valid():
-            return render(request, "seminars/my_registrations.html", {"form": form})
+            return no_store(render(request, "seminars/my_registrations.html", {"form": form}))
         email = services.normalize_email(form.cleaned_data["email"])
         allowed = ratelimit.hit(
             "my-registrations-ip", ratelimit.client_address(request), limit=10, window=3600

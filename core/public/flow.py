@@ -27,6 +27,7 @@ from django.views import View
 from core import encryption
 
 from . import ratelimit
+from .page_cache import no_store
 
 NOT_STORED = ("website", "form_started", "submission_key")
 DRAFT_MAX_AGE = 2 * 60 * 60  # seconds
@@ -90,7 +91,7 @@ class FlowFormView(FlowMixin, View):
         return redirect(self.url("check"))
 
     def render_form(self, request, form, status: int = 200):
-        return render(request, self.template_name, {"form": form}, status=status)
+        return no_store(render(request, self.template_name, {"form": form}, status=status))
 
 
 class FlowCheckView(FlowMixin, View):
@@ -149,16 +150,18 @@ class FlowCheckView(FlowMixin, View):
         return redirect(self.url("thanks"))
 
     def render_check(self, request, draft, *, error: str = "", status: int = 200):
-        return render(
-            request,
-            self.template_name,
-            {
-                "answers": summarise(self.form_class(), draft["data"]),
-                "error": error,
-                "form_url_name": self.url("form"),
-                "check_url_name": self.url("check"),
-            },
-            status=status,
+        return no_store(
+            render(
+                request,
+                self.template_name,
+                {
+                    "answers": summarise(self.form_class(), draft["data"]),
+                    "error": error,
+                    "form_url_name": self.url("form"),
+                    "check_url_name": self.url("check"),
+                },
+                status=status,
+            )
         )
 
 
@@ -173,7 +176,7 @@ class FlowThanksView(FlowMixin, View):
         record = self.model.objects.filter(pk=pk).first() if pk else None
         if record is None:
             return redirect(self.url("form"))
-        return render(request, self.template_name, {self.context_object_name: record})
+        return no_store(render(request, self.template_name, {self.context_object_name: record}))
 
 
 def summarise(form: forms.Form, data: dict) -> list[dict]:

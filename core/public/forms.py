@@ -14,6 +14,10 @@ from django.utils.translation import gettext_lazy as _
 # C0 and C1 control characters other than tab and newline, plus bidi overrides, which can
 # disguise text (a "right-to-left override" makes "txt.exe" look like "exe.txt").
 _UNSAFE_CHARACTERS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
+# Zero-width characters and the byte-order mark: invisible, so a name holding one looks like
+# the same name and is not (a search, a duplicate check). Dropped from single-line fields only:
+# in free text a zero-width joiner holds an emoji sequence together.
+_ZERO_WIDTH = re.compile(r"[\u200b-\u200d\u2060\ufeff]")
 FORM_STARTED_SALT = "portal.form-started"
 
 
@@ -22,7 +26,7 @@ def clean_text(value: str, *, multiline: bool) -> str:
     value = value.replace("\r\n", "\n").replace("\r", "\n")
     value = _UNSAFE_CHARACTERS.sub("", value)
     if not multiline:
-        value = " ".join(value.split())
+        value = " ".join(_ZERO_WIDTH.sub("", value).split())
     return unicodedata.normalize("NFC", value).strip()
 
 

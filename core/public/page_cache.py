@@ -85,3 +85,10 @@ def forget(name: str, *, variants: Iterable[str] = ("",)) -> None:
 def keys(name: str, *, variants: Iterable[str] = ("",)) -> list[str]:
     """The cache keys of page ``name`` (to drop with other keys in one round trip)."""
     return [_key(name, code, extra) for code, _label in settings.LANGUAGES for extra in variants]
+
+
+def no_store(response: HttpResponse) -> HttpResponse:
+    """A page that shows what a person typed (or their reference) stays out of every cache,
+    the browser's included: the computer may be shared."""
+    response["Cache-Control"] = "private, no-store"
+    return response

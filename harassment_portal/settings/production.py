@@ -26,6 +26,10 @@ SESSION_COOKIE_SECURE = True
 CSRF_COOKIE_SECURE = True
 LANGUAGE_COOKIE_SECURE = True
 CSRF_TRUSTED_ORIGINS = env.list("DJANGO_CSRF_TRUSTED_ORIGINS", default=[])
+# No default here: behind the proxy, 0 would make every visitor one address (five
+# consultations an hour for all of Tokyo, one staff lockout for everyone). ``check --deploy``
+# fails until it is set: the proxies that append to X-Forwarded-For, 0 if none.
+TRUSTED_PROXY_COUNT = env.int("TRUSTED_PROXY_COUNT", default=None)
 
 # Every staff login needs the six-digit code from the person's authenticator app: no switch.
 PORTAL_STAFF_2FA_REQUIRED = True

@@ -18,6 +18,7 @@ BASE_DIR = Path(settings.BASE_DIR)
 PRODUCTION_KEYS = {
     "PORTAL_ENCRYPTION_KEYS": "Zm9yLXRoZS1kZXBsb3ktY2hlY2stb25seS0wMTIzNDU=",
     "PORTAL_SEARCH_KEYS": "for-the-deploy-check-only",
+    "TRUSTED_PROXY_COUNT": "1",
 }
 
 
@@ -47,6 +48,20 @@ def test_production_settings_pass_check_deploy_with_no_warning():
     )
     assert result.returncode == 0, result.stdout + result.stderr
     assert "System check identified no issues" in result.stdout
+
+
+def test_check_deploy_fails_while_the_number_of_proxies_is_not_set():
+    keys = {name: value for name, value in PRODUCTION_KEYS.items() if name != "TRUSTED_PROXY_COUNT"}
+    result = run_manage(
+        "check",
+        "--deploy",
+        DJANGO_SETTINGS_MODULE="harassment_portal.settings.production",
+        DJANGO_SECRET_KEY="a-Long-random-production-secret-0123456789-abcdefghijklmnopqrstuvwxyz",
+        DJANGO_ALLOWED_HOSTS="www.customer-harassment-taisaku.metro.tokyo.lg.jp",
+        **keys,
+    )
+    assert result.returncode != 0
+    assert "portal.E001" in result.stderr and "TRUSTED_PROXY_COUNT" in result.stderr
 
 
 def test_production_refuses_to_start_without_a_secret_key():
