@@ -22,7 +22,7 @@ from .loadgen import median, percentile_all
 
 ROOT = Path(__file__).resolve().parent.parent
 RESULTS = ROOT / "bench" / "results" / "latest.md"  # a full run's table (the README quotes it)
-PARTS = ["pages", "rush", "memory", "email", "scale"]
+PARTS = ["pages", "rush", "memory", "email", "scale", "patches"]
 PARTIAL_RESULTS = ROOT / "bench" / "results" / "partial.md"  # --quick or --only: not committed
 
 TRIVIAL = "/bench/trivial/"
@@ -128,6 +128,11 @@ def main(argv: list[str] | None = None) -> int:
             rows += email(profile, smtp_port=smtp_port, logs=logs)
         if "scale" in parts:
             rows += scale(profile)
+        if "patches" in parts:
+            from . import patches
+
+            say("Patches: each timed against the upstream code it replaces")
+            rows += patches.measure()
     finally:
         sink.stop()
         server.flush_redis(settings.CELERY_BROKER_URL, os.environ["REDIS_CACHE_URL"])

@@ -2,8 +2,11 @@
 
 import re
 
+import pytest
+
 from bench import loadgen, report
 from bench.loadgen import Stats
+from conftest import require_service
 
 
 def test_percentiles_pool_the_latencies_of_every_round():
@@ -47,3 +50,29 @@ def test_the_admin_pages_the_bench_times_are_the_admin_s_own():
         assert (resolve(path).url_name or "").endswith("_changelist"), path
     for path in ADMIN_PAGES.values():
         assert resolve(path).url_name == "index", path
+
+
+@pytest.mark.django_db(transaction=True)
+def test_each_patch_is_timed_against_the_upstream_code_it_replaces(monkeypatch, settings):
+    """The "patches" part runs every comparison (whatever the timings, which only the bench
+    judges): each patched operation and upstream's run and give a figure."""
+    require_service("Redis", bool(settings.REDIS_URL), "set REDIS_URL")
+    from bench import patches
+    from consultations.tests.factories import make_consultation
+
+    make_consultation()
+    monkeypatch.setattr(patches, "ROUNDS", 1)
+    rows = patches.measure()
+    assert [row.figure.split(" (")[0] for row in rows] == [
+        "patch: sessions",
+        "patch: cache client",
+        "patch: broker client",
+        "patch: constant {% translate %}",
+        "patch: history row copied by the database",
+        "patch: history manager built once",
+        "patch: MIME message of an outbox row",
+        "patch: one on-commit callback per transaction",
+    ]
+    for row in rows:
+        assert re.fullmatch(r"\d+ us vs \d+ us", row.measured), row
+        assert row.info.startswith("saves ")
