@@ -47,14 +47,21 @@ def no_fill_delay(settings):
 @pytest.fixture(autouse=True)
 def _fresh_cache():
     """Each test starts with an empty cache (the Redis cache in CI is a database of its own),
-    and with no form layout kept from another test (core/public/layouts.py)."""
+    with no form layout kept from another test (core/public/layouts.py), and with the Redis
+    circuit breakers closed (core/breaker.py)."""
     from core.public import layouts as form_layouts
+    from harassment_portal.backends import cache as redis_cache
+    from mail import tasks as mail_tasks
 
-    cache.clear()
-    form_layouts.forget_all()
+    def fresh():
+        redis_cache.BREAKER.reset()
+        mail_tasks.BREAKER.reset()
+        cache.clear()
+        form_layouts.forget_all()
+
+    fresh()
     yield
-    cache.clear()
-    form_layouts.forget_all()
+    fresh()
 
 
 @dataclass

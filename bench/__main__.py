@@ -157,8 +157,9 @@ def main(argv: list[str] | None = None) -> int:
         f"request: sync workers close it); {profile.rounds} rounds of {profile.seconds:g} s per "
         f"figure, each right after {profile.seconds / 2:g} s of the trivial view (its reference); "
         "median of the per-round ratios.",
-        f"For the load: FORM_MIN_FILL_SECONDS={os.environ['FORM_MIN_FILL_SECONDS']}"
-        " and the per-address rate limit out of reach (all load comes from 127.0.0.1); "
+        f"For the load: FORM_MIN_FILL_SECONDS={os.environ['FORM_MIN_FILL_SECONDS']}, "
+        "form stamps reusable, and the rate limits (per address, browser and email) out of "
+        "reach (all load comes from 127.0.0.1); "
         "SSL redirect off; staff 2FA off for the in-process admin timings.",
     ]
     print()  # noqa: T201

@@ -172,6 +172,8 @@ def create_applications(count: int, *, now: dt.datetime, rng: random.Random) -> 
                 anonymised_at=now - dt.timedelta(days=2) if done else None,
             )
         )
+        if not done:
+            rows[-1].fill_blind_indexes()  # (bulk_create does not call save())
         if len(rows) == BATCH:
             DispatchApplication.objects.bulk_create(rows)
             rows = []
@@ -214,7 +216,7 @@ def create_registrations(
         )
         # Sessions anonymised on earlier nights; the one that ended today a period ago is due.
         past = starts_at + dt.timedelta(hours=2) < retention_end - dt.timedelta(days=1)
-        Registration.objects.bulk_create(
+        registrations = [
             Registration(
                 seminar=seminar,
                 reference=new_reference("S"),
@@ -233,7 +235,11 @@ def create_registrations(
                 anonymised_at=now - dt.timedelta(days=1) if past else None,
             )
             for i in range(per_session)
-        )
+        ]
+        for registration in registrations:  # (bulk_create does not call save())
+            if not past:
+                registration.fill_blind_indexes()
+        Registration.objects.bulk_create(registrations)
 
 
 def timed(name: str, function, *, runs: int, reset=None, note: str = "") -> Timing:

@@ -35,6 +35,7 @@ class CheckView(ConsultationFlow, FlowCheckView):
     template_name = "consultations/consultation_check.html"
     rate_limit_scope = "consultation"
     rate_limit_setting = "CONSULTATION_RATE_LIMIT_PER_HOUR"
+    rate_limit_email_field = "email"
     submit_service = services.submit_consultation
 
 

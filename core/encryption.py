@@ -92,6 +92,15 @@ def blind_index(value: str) -> str:
     return _digest(_search_keys()[0], value) if value else ""
 
 
+def token_hash(token: str) -> str | None:
+    """What is stored of a personal link's secret: its SHA-256 (None for none).
+
+    The secret has 256 random bits, so neither a key nor a salt is needed: a copy of the
+    database alone gives no working link, and a link is looked up by this hash.
+    """
+    return hashlib.sha256(token.encode()).hexdigest() if token else None
+
+
 def blind_indexes(value: str) -> list[str]:
     """The stand-ins under every key, for a search that must also find not-yet-rotated rows."""
     return [_digest(key, value) for key in _search_keys()] if value.strip() else []

@@ -78,23 +78,30 @@ class EncryptedEmailField(EncryptedCharField):
 
 
 class BlindIndexed:
-    """A model mixin: each ``<name>_index`` column holds the blind index of encrypted ``<name>``.
+    """A model mixin: each ``<name>_index`` column holds the blind index of encrypted ``<name>``,
+    and each ``<name>_hash`` the hash of the personal-link secret ``<name>`` (looked up by it).
 
-    A subclass lists the names in ``blind_indexed``; ``reencrypt`` follows the same convention.
+    A subclass lists the names in ``blind_indexed`` and ``hashed_tokens``; ``reencrypt``
+    follows the same convention.
     """
 
     blind_indexed: tuple[str, ...] = ()
+    hashed_tokens: tuple[str, ...] = ()
 
     def fill_blind_indexes(self) -> None:
         for name in self.blind_indexed:
             setattr(self, f"{name}_index", encryption.blind_index(getattr(self, name)))
+        for name in self.hashed_tokens:
+            setattr(self, f"{name}_hash", encryption.token_hash(getattr(self, name)))
 
     def save(self, *args, **kwargs):
         update_fields = kwargs.get("update_fields")
         self.fill_blind_indexes()
-        for name in self.blind_indexed:
+        derived = [(name, f"{name}_index") for name in self.blind_indexed]
+        derived += [(name, f"{name}_hash") for name in self.hashed_tokens]
+        for name, column in derived:
             if update_fields is not None and name in update_fields:
-                update_fields = {*update_fields, f"{name}_index"}
+                update_fields = {*update_fields, column}
         if update_fields is not None:
             kwargs["update_fields"] = update_fields
         super().save(*args, **kwargs)
@@ -108,8 +115,9 @@ def reencrypt(model, *, batch_size: int = 500) -> int:
     """Write every row's encrypted values again with the newest key; return the row count.
 
     Rows written before a column was encrypted get encrypted; a blind index ``<field>_index``
-    is recomputed with the newest search key. Each batch is read again under a row lock, so
-    an edit (or the retention job) running meanwhile is never overwritten with older values.
+    is recomputed with the newest search key, and a token's ``<field>_hash`` filled in. Each
+    batch is read again under a row lock, so an edit (or the retention job) running meanwhile
+    is never overwritten with older values.
     Used by the migrations that encrypt a column and by ``manage.py rotate_encryption_keys``.
     """
     names = encrypted_fields(model)
@@ -117,6 +125,7 @@ def reencrypt(model, *, batch_size: int = 500) -> int:
         return 0
     field_names = {f.name for f in model._meta.concrete_fields}
     indexes = {name: f"{name}_index" for name in names if f"{name}_index" in field_names}
+    hashes = {name: f"{name}_hash" for name in names if f"{name}_hash" in field_names}
     manager = model._default_manager
     pks = list(manager.order_by("pk").values_list("pk", flat=True))
     for start in range(0, len(pks), batch_size):
@@ -125,7 +134,9 @@ def reencrypt(model, *, batch_size: int = 500) -> int:
             for row in rows:
                 for name, index in indexes.items():
                     setattr(row, index, encryption.blind_index(getattr(row, name)))
-            manager.bulk_update(rows, [*names, *indexes.values()])
+                for name, column in hashes.items():
+                    setattr(row, column, encryption.token_hash(getattr(row, name)))
+            manager.bulk_update(rows, [*names, *indexes.values(), *hashes.values()])
     return len(pks)
 
 

@@ -19,6 +19,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from django.db import models, transaction
+from django.db.models import Exists, OuterRef, Q
 from django.utils import timezone
 from django.utils.module_loading import autodiscover_modules
 from simple_history.utils import bulk_update_with_history
@@ -103,6 +104,7 @@ def anonymise_due(*, now: dt.datetime | None = None) -> dict[str, int]:
             counts[rule.label] += len(batch)
             if len(batch) < BATCH_SIZE:
                 break
+        blank_history_of_deleted(rule)
     return counts
 
 
@@ -123,12 +125,14 @@ def anonymise(rule: RetentionRule, batch: list[models.Model], *, now: dt.datetim
     indexes = [
         f"{name}_index" for name in getattr(model, "blind_indexed", ()) if name in rule.blank
     ]
+    # A blanked personal-link secret takes its hash with it (NULL: the column is unique).
+    hashes = [f"{name}_hash" for name in getattr(model, "hashed_tokens", ()) if name in rule.blank]
     # The same value for every record (and what save() would recompute for an index from a
     # blanked address) in one plain UPDATE; only the values made per record (a stand-in
     # address, a new token) go through bulk_update, whose CASE per row and field was most
     # of the job's time.
     same = {name: value for name, value in rule.blank.items() if not callable(value)}
-    same |= {**dict.fromkeys(indexes, ""), "anonymised_at": now}
+    same |= {**dict.fromkeys(indexes, ""), **dict.fromkeys(hashes), "anonymised_at": now}
     per_record = [name for name, value in rule.blank.items() if callable(value)]
     for record in batch:
         for name, value in same.items():
@@ -145,7 +149,7 @@ def anonymise(rule: RetentionRule, batch: list[models.Model], *, now: dt.datetim
         # records are updated above).
         bulk_update_with_history(batch, model, [], default_change_reason="retention")
         # The history keeps no copy of the personal data, nor of the search index.
-        _blank_history_rows(model, pks, dict.fromkeys([*rule.blank, *indexes], ""))
+        _blank_history_rows(model, pks, dict.fromkeys([*rule.blank, *indexes, *hashes], ""))
         for related_name, fields in rule.related:
             relation = model._meta.get_field(related_name)
             related = relation.related_model.objects.filter(**{f"{relation.field.name}__in": pks})
@@ -156,6 +160,26 @@ def anonymise(rule: RetentionRule, batch: list[models.Model], *, now: dt.datetim
                 )
         for cleanup in _cleanups:
             cleanup(model, pks)
+
+
+def _personal_columns(rule: RetentionRule, model) -> list[str]:
+    """The rule's fields, with the blind indexes and token hashes derived from them."""
+    derived = [f"{n}_index" for n in getattr(model, "blind_indexed", ()) if n in rule.blank]
+    derived += [f"{n}_hash" for n in getattr(model, "hashed_tokens", ()) if n in rule.blank]
+    return [*rule.blank, *derived]
+
+
+def blank_history_of_deleted(rule: RetentionRule) -> int:
+    """Blank the personal fields in the history of records that were deleted (whatever their
+    period: a deletion means the data should go), so that no copy outlives its record."""
+    model = rule.due(timezone.now()).model
+    columns = _personal_columns(rule, model)
+    history = model.history.model.objects
+    live = model._default_manager.filter(pk=OuterRef("id"))
+    holding = Q()
+    for name in columns:
+        holding |= ~Q(**{name: ""})
+    return history.filter(holding).exclude(Exists(live)).update(**dict.fromkeys(columns, ""))
 
 
 def _blank_history_rows(model, pks, values: dict) -> None:

@@ -12,6 +12,7 @@ from django.utils.translation import gettext_lazy as _
 
 from core import business_days
 from core.admin import (
+    AddressSearchMixin,
     HistoryAdmin,
     ReadOnlyTabularInline,
     ServiceAction,
@@ -210,7 +211,7 @@ class EventInline(ReadOnlyTabularInline):
 
 
 @admin.register(DispatchApplication)
-class DispatchApplicationAdmin(ServiceActionsMixin, HistoryAdmin):
+class DispatchApplicationAdmin(AddressSearchMixin, ServiceActionsMixin, HistoryAdmin):
     list_display = [
         "reference",
         "organisation_name",
@@ -223,7 +224,9 @@ class DispatchApplicationAdmin(ServiceActionsMixin, HistoryAdmin):
     ]
     list_filter = ["status", DeadlineFilter, "expert", "fiscal_year"]
     list_select_related = ["expert"]
-    search_fields = ["=reference", "organisation_name", "=contact_email"]
+    address_index_field = "contact_email_index"
+    search_fields = ["=reference", "organisation_name"]
+    search_help_text = _("A reference (D-...), an organisation, or a contact's email address.")
     ordering = ["-submitted_at"]
     change_form_template = "admin/service_change_form.html"
     service_actions = ACTIONS
@@ -238,7 +241,9 @@ class DispatchApplicationAdmin(ServiceActionsMixin, HistoryAdmin):
         return super().get_queryset(request).annotate(visit_count=count_of(visits))
 
     def get_readonly_fields(self, request, obj=None):
-        return [f.name for f in DispatchApplication._meta.fields if f.name != "id"]
+        # Not the token: it is the secret in the applicant's status link.
+        hidden = {"id", "token", "token_hash", "contact_email_index"}
+        return [f.name for f in DispatchApplication._meta.fields if f.name not in hidden]
 
     def has_add_permission(self, request):
         return False
@@ -290,11 +295,12 @@ class DispatchVisitAdmin(HistoryAdmin):
 
 
 @admin.register(Expert)
-class ExpertAdmin(HistoryAdmin):
+class ExpertAdmin(AddressSearchMixin, HistoryAdmin):
     form = ExpertForm
     list_display = ["name", "specialism_list", "active", "load"]
     list_filter = ["active"]
-    search_fields = ["name", "email"]
+    search_fields = ["name"]
+    search_help_text = _("A name, or an email address exactly.")
 
     def get_queryset(self, request):
         return (

@@ -9,8 +9,10 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from core import encryption
 from core.choices import Industry
 from core.constraints import ChoicesConstraint
+from core.fields import BlindIndexed, EncryptedCharField, EncryptedEmailField, EncryptedTextField
 from core.history import History
 from core.models import StatusEvent
 from core.workflow import Workflow
@@ -115,10 +117,14 @@ DEADLINES = {
 ACTIVE_STATUSES = frozenset({Status.APPROVED, Status.SCHEDULING, Status.IN_PROGRESS})
 
 
-class Expert(models.Model):
-    name = models.CharField(_("name"), max_length=100)
-    email = models.EmailField(_("email address"))
-    phone = models.CharField(_("phone number"), max_length=20, blank=True)
+class Expert(BlindIndexed, models.Model):
+    blind_indexed = ("email",)
+
+    name = models.CharField(_("name"), max_length=100)  # shown to the applicants
+    # Contact details, encrypted at rest; the address is found again through ``email_index``.
+    email = EncryptedEmailField(_("email address"))
+    email_index = models.CharField(max_length=64, editable=False, default="")
+    phone = EncryptedCharField(_("phone number"), max_length=20, blank=True)
     specialisms = models.JSONField(_("specialisms"), default=list)
     industries = models.JSONField(_("industries known"), default=list, blank=True)
     active = models.BooleanField(_("active"), default=True)
@@ -141,6 +147,12 @@ class ApplicationQuerySet(models.QuerySet):
             | Q(status=Status.INTERVIEW_HELD, decision_due_on__lt=on)
         )
 
+    def with_token(self, token: str) -> ApplicationQuerySet:
+        """The application whose status link carries ``token`` (stored as its hash)."""
+        if not token:  # (an anonymised record's hash is NULL: never matched)
+            return self.none()
+        return self.filter(token_hash=encryption.token_hash(token))
+
     def due_between(self, start: dt.date, end: dt.date) -> ApplicationQuerySet:
         return self.filter(
             Q(status=Status.SUBMITTED, contact_due_on__range=(start, end))
@@ -148,9 +160,15 @@ class ApplicationQuerySet(models.QuerySet):
         )
 
 
-class DispatchApplication(models.Model):
+class DispatchApplication(BlindIndexed, models.Model):
+    blind_indexed = ("contact_email",)
+    hashed_tokens = ("token",)
+
     reference = models.CharField(_("reference"), max_length=12, unique=True, editable=False)
-    token = models.CharField(max_length=64, unique=True, editable=False)  # the status link
+    # The secret of the status link: kept encrypted, for the emails that carry the link, and
+    # looked up by its hash.
+    token = EncryptedCharField(max_length=64, editable=False)
+    token_hash = models.CharField(max_length=64, unique=True, null=True, editable=False)  # noqa: DJ001 (unique: NULL once the link is gone)
     submission_key = models.UUIDField(unique=True, editable=False)
     language = models.CharField(_("language"), max_length=5, choices=settings.LANGUAGES)
     fiscal_year = models.PositiveSmallIntegerField(_("fiscal year"))
@@ -183,17 +201,21 @@ class DispatchApplication(models.Model):
     industry = models.CharField(_("industry"), max_length=30, choices=Industry.choices)
     member_count = models.PositiveIntegerField(_("number of member companies"))
     sme_share = models.PositiveSmallIntegerField(_("share of SME members (%)"))
-    representative_name = models.CharField(_("representative's name"), max_length=100)
-    representative_title = models.CharField(_("representative's title"), max_length=100)
-    contact_department = models.CharField(_("contact person's department"), max_length=100)
-    contact_name = models.CharField(_("contact person's name"), max_length=100)
-    contact_phone = models.CharField(_("contact phone number"), max_length=20)
-    contact_email = models.EmailField(_("contact email address"))
-    current_measures = models.TextField(_("current measures against customer harassment"))
+    # The people's details and what the applicant wrote are encrypted at rest; the contact
+    # address is found again through ``contact_email_index``. The organisation is not
+    # personal data and stays searchable.
+    representative_name = EncryptedCharField(_("representative's name"), max_length=100)
+    representative_title = EncryptedCharField(_("representative's title"), max_length=100)
+    contact_department = EncryptedCharField(_("contact person's department"), max_length=100)
+    contact_name = EncryptedCharField(_("contact person's name"), max_length=100)
+    contact_phone = EncryptedCharField(_("contact phone number"), max_length=20)
+    contact_email = EncryptedEmailField(_("contact email address"))
+    contact_email_index = models.CharField(max_length=64, editable=False, default="")
+    current_measures = EncryptedTextField(_("current measures against customer harassment"))
     manual_state = models.CharField(_("manual"), max_length=20, choices=ManualState.choices)
     support_wanted = models.JSONField(_("support wanted"), default=list)
-    support_details = models.TextField(_("what you would like from the expert"), blank=True)
-    preferred_periods = models.TextField(_("preferred months, days and times"), blank=True)
+    support_details = EncryptedTextField(_("what you would like from the expert"), blank=True)
+    preferred_periods = EncryptedTextField(_("preferred months, days and times"), blank=True)
     visit_place = models.CharField(_("place of the visits"), max_length=300, blank=True)
     visits_wanted = models.PositiveSmallIntegerField(_("number of visits wanted"))
     consented_at = models.DateTimeField(_("declarations and consent given"))

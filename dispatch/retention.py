@@ -4,8 +4,6 @@ The organisation itself (name, address, industry) is not personal data and stays
 used per organisation can still be counted.
 """
 
-import secrets
-
 from django.db.models import Exists, OuterRef
 
 from core.retention import RetentionRule, register
@@ -28,8 +26,8 @@ RULE = RetentionRule(
     days_setting="RETENTION_DISPATCH_DAYS",
     due=finished_before,
     blank={
-        # The status link stops working.
-        "token": lambda application: secrets.token_urlsafe(32),
+        # The status link stops working (its hash goes too).
+        "token": "",
         **dict.fromkeys(
             (
                 "representative_name",

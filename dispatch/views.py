@@ -63,6 +63,7 @@ class CheckView(ApplicationFlow, FlowCheckView):
     template_name = "dispatch/application_check.html"
     rate_limit_scope = "dispatch"
     rate_limit_setting = "DISPATCH_RATE_LIMIT_PER_HOUR"
+    rate_limit_email_field = "contact_email"
     submit_service = services.submit_application
 
 
@@ -86,7 +87,7 @@ STEPS = [
 @require_GET
 def status(request, token: str):
     application = get_object_or_404(
-        DispatchApplication.objects.select_related("expert"), token=token
+        DispatchApplication.objects.select_related("expert").with_token(token)
     )
     reached = STEPS.index(application.status) if application.status in STEPS else -1
     response = render(

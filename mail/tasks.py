@@ -14,9 +14,15 @@ from celery.signals import worker_process_shutdown, worker_shutdown
 from django.db import transaction
 from django.utils import timezone
 
+from core.breaker import CircuitBreaker
+
 from . import delivery, smtp, sweep
 
 logger = logging.getLogger(__name__)
+
+# After a publish fails (a broker down or hanging), this process leaves its emails to the
+# sweeper for a few seconds instead of making each request wait for the broker again.
+BREAKER = CircuitBreaker("Celery broker")
 
 # Outbox ids per send task: the rows stored in one transaction, or swept together.
 SEND_CHUNK = 50
@@ -46,7 +52,11 @@ def requeue_due_emails() -> int:
 
 def requeue_due(*, now: dt.datetime | None = None, limit: int = sweep.BATCH) -> int:
     """Queue again the pending rows whose time has come (the beat job, every minute): a broker
-    or SMTP outage delays mail but never loses it. Returns how many."""
+    or SMTP outage delays mail but never loses it. Returns how many. While ``BREAKER`` is open
+    nothing is claimed: a claim moves a row's next attempt back, and rows claimed only to be
+    skipped would wait longer and longer for a broker that is back."""
+    if BREAKER.is_open():
+        return 0
     ids = sweep.claim_due(now=now or timezone.now(), limit=limit)
     if ids:
         transaction.on_commit(lambda: enqueue(*ids))
@@ -55,15 +65,21 @@ def requeue_due(*, now: dt.datetime | None = None, limit: int = sweep.BATCH) -> 
 
 def enqueue(*outbox_ids: int) -> bool:
     """Queue send tasks, ``SEND_CHUNK`` ids each; if the broker is unreachable, leave the rows to
-    the sweeper (and stop at once: a web request must not wait on a dead broker per chunk)."""
-    try:
-        for start in range(0, len(outbox_ids), SEND_CHUNK):
-            send_emails.delay(list(outbox_ids[start : start + SEND_CHUNK]))
-    except Exception as exc:  # the broker is down: the sweeper will queue the rows again
-        logger.warning(
-            "outbox emails %s not queued (%s); the sweeper will retry",
-            ", ".join(map(str, outbox_ids)),
-            type(exc).__name__,
-        )
-        return False
-    return True
+    the sweeper (and stop at once: a web request must not wait on a dead broker per chunk, nor
+    the next requests while ``BREAKER`` is open)."""
+    reason = "broker skipped for a while"
+    if not BREAKER.is_open():
+        try:
+            for start in range(0, len(outbox_ids), SEND_CHUNK):
+                send_emails.delay(list(outbox_ids[start : start + SEND_CHUNK]))
+        except Exception as exc:  # the broker is down or hangs: the sweeper will queue them
+            BREAKER.trip(exc)
+            reason = type(exc).__name__
+        else:
+            return True
+    logger.warning(
+        "outbox emails %s not queued (%s); the sweeper will retry",
+        ", ".join(map(str, outbox_ids)),
+        reason,
+    )
+    return False

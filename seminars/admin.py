@@ -11,7 +11,7 @@ from django.db.models import Count, Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from core.admin import HistoryAdmin, mask_email
+from core.admin import AddressSearchMixin, HistoryAdmin, mask_email
 from core.csv_export import csv_response, safe_cell
 from mail.admin import OutboxEmailInline
 
@@ -125,7 +125,7 @@ class SeminarAdmin(admin.ModelAdmin):
 
 
 @admin.register(Registration)
-class RegistrationAdmin(HistoryAdmin):
+class RegistrationAdmin(AddressSearchMixin, HistoryAdmin):
     list_display = [
         "reference",
         "seminar",
@@ -138,7 +138,10 @@ class RegistrationAdmin(HistoryAdmin):
     ]
     list_filter = ["seminar", "status", "attendee_type", "industry", "location", "registered_at"]
     list_select_related = ["seminar"]
-    search_fields = ["=reference", "=email", "name", "name_kana", "organisation"]
+    # The person's details are encrypted: found by reference or, exactly, by email address.
+    search_fields = ["=reference"]
+    search_help_text = _("A reference (S-...) or an email address, exactly.")
+    sortable_by = ["reference", "seminar", "attendee_type", "status", "registered_at"]
     ordering = ["seminar__starts_at", "registered_at"]
     actions = [
         "resend_confirmation",
@@ -152,7 +155,8 @@ class RegistrationAdmin(HistoryAdmin):
 
     def get_readonly_fields(self, request, obj=None):
         # Not the token: it is the secret in the person's own link.
-        return [f.name for f in Registration._meta.fields if f.name not in {"id", "token"}]
+        hidden = {"id", "token", "token_hash", "email_index"}
+        return [f.name for f in Registration._meta.fields if f.name not in hidden]
 
     def has_add_permission(self, request):
         return False

@@ -30,4 +30,4 @@ def registration_for(signed: str) -> Registration | None:
         return None
     if not isinstance(token, str):
         return None
-    return Registration.objects.select_related("seminar").filter(token=token).first()
+    return Registration.objects.select_related("seminar").with_token(token).first()

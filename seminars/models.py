@@ -11,8 +11,10 @@ from django.utils import timezone
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
+from core import encryption
 from core.choices import Industry
 from core.constraints import ChoicesConstraint
+from core.fields import BlindIndexed, EncryptedCharField, EncryptedEmailField, EncryptedTextField
 from core.history import History
 from core.queries import count_of
 
@@ -179,11 +181,23 @@ class RegistrationQuerySet(models.QuerySet):
     def seated(self) -> RegistrationQuerySet:
         return self.filter(status__in=SEAT_STATUSES)
 
+    def with_email(self, address: str) -> RegistrationQuerySet:
+        """The registrations of ``address`` (the column is encrypted: through its blind index)."""
+        return self.filter(email_index__in=encryption.blind_indexes(address))
+
+    def with_token(self, token: str) -> RegistrationQuerySet:
+        if not token:  # (an anonymised record's hash is NULL: never matched)
+            return self.none()
+        return self.filter(token_hash=encryption.token_hash(token))
+
     def waiting(self) -> RegistrationQuerySet:
         return self.filter(status=RegistrationStatus.WAITING).order_by("registered_at", "pk")
 
 
-class Registration(models.Model):
+class Registration(BlindIndexed, models.Model):
+    blind_indexed = ("email",)
+    hashed_tokens = ("token",)
+
     seminar = models.ForeignKey(
         Seminar,
         on_delete=models.PROTECT,
@@ -191,8 +205,10 @@ class Registration(models.Model):
         verbose_name=_("seminar session"),
     )
     reference = models.CharField(_("reference"), max_length=12, unique=True, editable=False)
-    # Secret behind the personal link (the link carries it signed, with a time stamp).
-    token = models.CharField(max_length=64, unique=True, editable=False)
+    # Secret behind the personal link (the link carries it signed, with a time stamp): kept
+    # encrypted, for the emails that carry the link later, and looked up by its hash.
+    token = EncryptedCharField(max_length=64, editable=False)
+    token_hash = models.CharField(max_length=64, unique=True, null=True, editable=False)  # noqa: DJ001 (unique: NULL once the link is gone)
     language = models.CharField(_("language"), max_length=5, choices=settings.LANGUAGES)
     status = models.CharField(_("status"), max_length=20, choices=RegistrationStatus.choices)
     registered_at = models.DateTimeField(_("registered"), default=timezone.now)
@@ -201,19 +217,22 @@ class Registration(models.Model):
     reminded_at = models.DateTimeField(_("reminder sent"), null=True, blank=True)
     archive_notified_at = models.DateTimeField(_("archive notice sent"), null=True, blank=True)
 
-    name = models.CharField(_("name"), max_length=100)
-    name_kana = models.CharField(_("name (reading)"), max_length=100)
-    email = models.EmailField(_("email address"))
-    organisation = models.CharField(_("organisation"), max_length=200)
-    department = models.CharField(_("department or title"), max_length=200, blank=True)
+    # The person's details are encrypted at rest (``core.fields``); the address is found
+    # again through ``email_index``.
+    name = EncryptedCharField(_("name"), max_length=100)
+    name_kana = EncryptedCharField(_("name (reading)"), max_length=100)
+    email = EncryptedEmailField(_("email address"))
+    email_index = models.CharField(max_length=64, editable=False, default="")
+    organisation = EncryptedCharField(_("organisation"), max_length=200)
+    department = EncryptedCharField(_("department or title"), max_length=200, blank=True)
     attendee_type = models.CharField(_("I attend as"), max_length=30, choices=AttendeeType.choices)
     industry = models.CharField(_("industry"), max_length=30, choices=Industry.choices)
     location = models.CharField(_("business location"), max_length=10, choices=Location.choices)
-    phone = models.CharField(_("phone number"), max_length=20, blank=True)
+    phone = EncryptedCharField(_("phone number"), max_length=20, blank=True)
     company_size = models.CharField(
         _("number of employees"), max_length=10, choices=CompanySize.choices, blank=True
     )
-    question = models.TextField(_("question for the speaker"), blank=True)
+    question = EncryptedTextField(_("question for the speaker"), blank=True)
     consented_at = models.DateTimeField(_("privacy notice and no-recording rule accepted"))
     anonymised_at = models.DateTimeField(_("personal data removed"), null=True, blank=True)
 
@@ -235,9 +254,10 @@ class Registration(models.Model):
             ),
         ]
         constraints = [
+            # (by the blind index of the address; an anonymised registration has none)
             models.UniqueConstraint(
-                fields=["seminar", "email"],
-                condition=Q(status__in=ACTIVE_STATUSES),
+                fields=["seminar", "email_index"],
+                condition=Q(status__in=ACTIVE_STATUSES) & ~Q(email_index=""),
                 name="one_active_registration_per_email",
             ),
             ChoicesConstraint(

@@ -142,7 +142,7 @@ def _create(registration: Registration) -> None:
 
 
 def _refuse_if_registered(seminar: Seminar, email: str) -> None:
-    existing = seminar.registrations.active().filter(email=email).first()
+    existing = seminar.registrations.active().with_email(email).first()
     if existing:
         raise RegistrationRefused(
             _("This email address is already registered for this session."),
@@ -326,10 +326,8 @@ def send_my_registrations(email: str) -> int:
     """Email an address the links to its registrations; the caller says the same either way."""
     registrations = list(
         Registration.objects.active()
-        .filter(
-            email=normalize_email(email),
-            seminar__ends_at__gte=timezone.now() - dt.timedelta(days=90),
-        )
+        .with_email(email)
+        .filter(seminar__ends_at__gte=timezone.now() - dt.timedelta(days=90))
         .select_related("seminar")
         .order_by("seminar__starts_at")
     )

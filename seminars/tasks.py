@@ -5,6 +5,9 @@ import datetime as dt
 from celery import shared_task
 from django.utils import timezone
 
+from core import encryption
+from mail import tasks as mail_tasks
+
 from . import services
 
 
@@ -34,3 +37,23 @@ def queue_reminders(*, today: dt.date) -> int:
 )
 def send_reminder_batch(registration_ids: list[int]) -> int:
     return services.remind(registration_ids, now=timezone.now())  # when the batch runs
+
+
+@shared_task(name="seminars.tasks.send_my_registrations")
+def send_my_registrations(encrypted_email: str) -> int:
+    return services.send_my_registrations(encryption.decrypt(encrypted_email))
+
+
+def queue_my_registrations(email: str) -> None:
+    """ "Send me my links", done by a worker, so that the page answers in the same time whether
+    or not the address is registered (the look-up and the email are the difference). The
+    broker carries the address encrypted. With the broker down, it is done here and now: an
+    outage may tell, but never loses the request."""
+    try:
+        if mail_tasks.BREAKER.is_open():
+            raise ConnectionError("the broker is skipped for a while")
+        send_my_registrations.delay(encryption.encrypt(email))
+    except Exception as exc:
+        if not mail_tasks.BREAKER.is_open():
+            mail_tasks.BREAKER.trip(exc)
+        services.send_my_registrations(email)

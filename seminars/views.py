@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from django.conf import settings
 from django.contrib import messages
 from django.core.cache import cache
 from django.shortcuts import get_object_or_404, redirect, render
@@ -12,10 +13,10 @@ from django.views import View
 from django.views.decorators.http import require_GET, require_POST
 
 from core.public import ratelimit
-from core.public.forms import clean_text
+from core.public.forms import clean_text, visitor
 from core.public.page_cache import cached_page, no_store
 
-from . import links, services
+from . import links, services, tasks
 from .forms import MyRegistrationsForm, RegistrationForm
 from .models import Seminar, SeminarStatus
 from .signals import SEMINAR_LIST, session_key
@@ -76,19 +77,31 @@ def _published_with_seats(pk: int) -> Seminar:
 class SeminarDetailView(View):
     def get(self, request, pk: int):
         info = _describe(published_session(pk))
-        form = RegistrationForm(full=info["status"] == SeminarStatus.FULL)
+        form = RegistrationForm(
+            full=info["status"] == SeminarStatus.FULL, stamp_for=visitor(request)
+        )
         return self._render(request, info, form)
 
     def post(self, request, pk: int):
         info = self._info(pk)
         seminar = info["seminar"]
-        form = RegistrationForm(request.POST, full=info["status"] == SeminarStatus.FULL)
+        full = info["status"] == SeminarStatus.FULL
+        form = RegistrationForm(request.POST, full=full, stamp_for=visitor(request))
         if form.looks_like_a_bot():
             form.is_valid()
             form.add_error(None, _("Please check your answers and send the form again."))
             return self._render(request, info, form, status=400)
         if not form.is_valid():
             return self._render(request, info, form)
+        if not within_registration_limits(request, form.cleaned_data["email"]):
+            form.add_error(
+                None,
+                _(
+                    "Too many registrations have been sent from your connection or for this "
+                    "email address. Please try again in an hour, or contact the office."
+                ),
+            )
+            return self._render(request, info, form, status=429)
         try:
             registration = services.register_for_seminar(
                 seminar,
@@ -99,7 +112,8 @@ class SeminarDetailView(View):
         except services.RegistrationRefused as refusal:
             if refusal.code == "full":  # it filled up while the person was typing
                 info = self._info(pk)
-                form = RegistrationForm(request.POST, full=True)
+                data = form.data  # (with the new stamp the page shows)
+                form = RegistrationForm(data, full=True, stamp_for=visitor(request))
                 form.is_valid()
             else:
                 form.add_error(None, refusal.messages[0])
@@ -127,13 +141,47 @@ class SeminarDetailView(View):
         return no_store(response) if form.is_bound else response
 
 
+def within_registration_limits(request, email: str) -> bool:
+    """Per person, per browser and, with a higher ceiling, per client address (see
+    ``core.public.flow.FlowCheckView.within_limits``)."""
+    hour = 3600
+    return (
+        ratelimit.hit(
+            "registration-address",
+            ratelimit.client_address(request),
+            limit=settings.ADDRESS_RATE_LIMIT_PER_HOUR,
+            window=hour,
+        )
+        and ratelimit.hit(
+            "registration-browser",
+            visitor(request),
+            limit=settings.BROWSER_RATE_LIMIT_PER_HOUR,
+            window=hour,
+        )
+        and ratelimit.hit(
+            "registration",
+            services.normalize_email(email),
+            limit=settings.REGISTRATION_RATE_LIMIT_PER_HOUR,
+            window=hour,
+        )
+    )
+
+
 @require_POST
 def resend_existing(request, pk: int):
     """After "already registered": send that address its confirmation again."""
     seminar = get_object_or_404(Seminar, pk=pk, published=True)
     # (not a form: the address is cleaned as the forms clean theirs, a NUL included)
     email = services.normalize_email(clean_text(request.POST.get("email", ""), multiline=False))
-    registration = seminar.registrations.active().filter(email=email).first()
+    within_limit = ratelimit.hit(
+        "seminar-resend-address",
+        ratelimit.client_address(request),
+        limit=settings.ADDRESS_RATE_LIMIT_PER_HOUR,
+        window=3600,
+    )
+    registration = (
+        seminar.registrations.active().with_email(email).first() if within_limit else None
+    )
     if registration and ratelimit.hit("seminar-resend", registration.email, limit=3, window=3600):
         services.resend_status_email(registration)
     messages.success(request, _("If that address is registered, its confirmation is on its way."))
@@ -224,12 +272,17 @@ class MyRegistrationsView(View):
             return no_store(render(request, "seminars/my_registrations.html", {"form": form}))
         email = services.normalize_email(form.cleaned_data["email"])
         allowed = ratelimit.hit(
-            "my-registrations-ip", ratelimit.client_address(request), limit=10, window=3600
-        ) and ratelimit.hit("my-registrations-email", email, limit=3, window=3600)
+            "my-registrations-ip",
+            ratelimit.client_address(request),
+            limit=settings.ADDRESS_RATE_LIMIT_PER_HOUR,
+            window=3600,
+        ) and ratelimit.hit(
+            "my-registrations-email", email, limit=settings.LINKS_RATE_LIMIT_PER_HOUR, window=3600
+        )
         if not allowed:
             form.add_error(None, _("Too many requests. Please try again in an hour."))
             return render(request, "seminars/my_registrations.html", {"form": form}, status=429)
-        services.send_my_registrations(email)
+        tasks.queue_my_registrations(email)
         messages.success(
             request,
             _(

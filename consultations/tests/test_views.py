@@ -5,7 +5,7 @@ import uuid
 
 import pytest
 from django.db import connection
-from django.test import override_settings
+from django.test import Client, override_settings
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import translation
@@ -193,19 +193,46 @@ def test_a_forged_time_stamp_is_treated_as_a_bot(client):
 
 
 @override_settings(CONSULTATION_RATE_LIMIT_PER_HOUR=2)
-def test_submissions_are_rate_limited_per_address_and_nothing_is_lost(client):
+def test_submissions_are_limited_per_person_and_nothing_is_lost(client):
     for _ in range(2):
         post_form(client)
         assert client.post(url("check")).status_code == 302
-    post_form(client, details="The third one, from the same address.")
+    post_form(client, details="The third one, from the same person.")
     response = client.post(url("check"))
     assert response.status_code == 429
     assert "The third one" in response.content.decode()  # the answers are still shown
     assert client.session["consultation_draft"]
     assert Consultation.objects.count() == 2
-    other = client.__class__(REMOTE_ADDR="192.0.2.99")
-    post_form(other)
+    # Someone else behind the same address (an office, a mobile carrier) is not refused.
+    other = Client()
+    post_form(other, email="colleague@example.jp")
     assert other.post(url("check")).status_code == 302
+
+
+@override_settings(ADDRESS_RATE_LIMIT_PER_HOUR=3)
+def test_one_address_is_cut_off_at_its_higher_ceiling_and_another_is_not():
+    for index in range(3):
+        browser = Client()
+        post_form(browser, email=f"person{index}@example.jp")
+        assert browser.post(url("check")).status_code == 302
+    flooding = Client()
+    post_form(flooding, email="person9@example.jp")
+    assert flooding.post(url("check")).status_code == 429
+    elsewhere = Client(REMOTE_ADDR="192.0.2.99")
+    post_form(elsewhere, email="person9@example.jp")
+    assert elsewhere.post(url("check")).status_code == 302
+
+
+@override_settings(BROWSER_RATE_LIMIT_PER_HOUR=2)
+def test_one_browser_is_cut_off_whatever_addresses_it_types(client):
+    for index in range(2):
+        post_form(client, email=f"person{index}@example.jp")
+        assert client.post(url("check")).status_code == 302
+    post_form(client, email="person9@example.jp")
+    assert client.post(url("check")).status_code == 429
+    fresh = Client()  # another browser at the same address
+    post_form(fresh, email="person9@example.jp")
+    assert fresh.post(url("check")).status_code == 302
 
 
 @override_settings(CONSULTATION_RATE_LIMIT_PER_HOUR=1)

@@ -27,6 +27,7 @@ from django.views import View
 from core import encryption
 
 from . import ratelimit
+from .forms import visitor
 from .page_cache import no_store
 
 NOT_STORED = ("website", "form_started", "submission_key")
@@ -72,10 +73,12 @@ class FlowFormView(FlowMixin, View):
     def get(self, request):
         draft = self.load_draft(request) or {}
         initial = {**draft.get("data", {}), "submission_key": draft.get("key") or uuid.uuid4()}
-        return self.render_form(request, self.form_class(initial=initial))
+        return self.render_form(
+            request, self.form_class(initial=initial, stamp_for=visitor(request))
+        )
 
     def post(self, request):
-        form = self.form_class(request.POST)
+        form = self.form_class(request.POST, stamp_for=visitor(request))
         if form.looks_like_a_bot():
             form.is_valid()
             form.add_error(None, _("Please check your answers and send the form again."))
@@ -99,7 +102,8 @@ class FlowCheckView(FlowMixin, View):
 
     template_name: str
     rate_limit_scope: str
-    rate_limit_setting: str  # the setting that holds the submits allowed per address and hour
+    rate_limit_setting: str  # the setting that holds the submits allowed per person and hour
+    rate_limit_email_field: str  # the answer that says who the person is
     # The service that stores the answers, idempotently for a key:
     # ``service(data, submission_key=..., language=...) -> (record, created)``.
     submit_service: Callable[..., tuple[models.Model, bool]]
@@ -107,6 +111,31 @@ class FlowCheckView(FlowMixin, View):
     @property
     def rate_limit_per_hour(self) -> int:
         return getattr(settings, self.rate_limit_setting)
+
+    def within_limits(self, request, draft: dict) -> bool:
+        """Per person (the email address), per browser and, with a higher ceiling, per client
+        address: a shared address (an office, a mobile carrier) does not refuse honest people,
+        and one client sending form after form is cut off."""
+        scope, hour = self.rate_limit_scope, 3600
+        email = str(draft["data"].get(self.rate_limit_email_field, "")).strip().casefold()
+        return (
+            ratelimit.hit(
+                f"{scope}-address",
+                ratelimit.client_address(request),
+                limit=settings.ADDRESS_RATE_LIMIT_PER_HOUR,
+                window=hour,
+            )
+            and ratelimit.hit(
+                f"{scope}-browser",
+                visitor(request),
+                limit=settings.BROWSER_RATE_LIMIT_PER_HOUR,
+                window=hour,
+            )
+            and (
+                not email
+                or ratelimit.hit(scope, email, limit=self.rate_limit_per_hour, window=hour)
+            )
+        )
 
     def submit(self, data: dict[str, Any], *, key: uuid.UUID, language: str) -> models.Model:
         """Store the answers (idempotently for ``key``); return the stored record."""
@@ -129,20 +158,16 @@ class FlowCheckView(FlowMixin, View):
         if not draft:
             return redirect(self.url("thanks" if request.session.get(self.done_key) else "form"))
         key = uuid.UUID(draft["key"])
-        allowed = ratelimit.hit(
-            self.rate_limit_scope,
-            ratelimit.client_address(request),
-            limit=self.rate_limit_per_hour,
-            window=3600,
-        )
-        if allowed:  # (a resend finds what the first send stored: see submit_once)
+        if self.within_limits(
+            request, draft
+        ):  # (a resend finds what the first send stored: see submit_once)
             record_pk = self.submit(draft["data"], key=key, language=get_language()).pk
         else:
             record_pk = self.find_submitted(key)
         if record_pk is None:
             error = _(
-                "Too many forms have been sent from your connection. Please try again "
-                "in an hour, or contact the office."
+                "Too many forms have been sent from your connection or for this email "
+                "address. Please try again in an hour, or contact the office by phone."
             )
             return self.render_check(request, draft, error=error, status=429)
         request.session[self.done_key] = record_pk

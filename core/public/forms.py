@@ -2,14 +2,19 @@
 
 from __future__ import annotations
 
+import hashlib
 import re
+import secrets
 import time
 import unicodedata
 
 from django import forms
 from django.conf import settings
 from django.core import signing
+from django.middleware.csrf import get_token
 from django.utils.translation import gettext_lazy as _
+
+from . import ratelimit
 
 # C0 and C1 control characters other than tab and newline, plus bidi overrides, which can
 # disguise text (a "right-to-left override" makes "txt.exe" look like "exe.txt").
@@ -19,6 +24,7 @@ _UNSAFE_CHARACTERS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u202a-\u2
 # in free text a zero-width joiner holds an emoji sequence together.
 _ZERO_WIDTH = re.compile(r"[\u200b-\u200d\u2060\ufeff]")
 FORM_STARTED_SALT = "portal.form-started"
+STAMP_MAX_AGE = 24 * 60 * 60  # seconds: a long consultation may take an evening to write
 
 
 def clean_text(value: str, *, multiline: bool) -> str:
@@ -98,32 +104,67 @@ class PortalForm(forms.Form):
         return items
 
 
+def visitor(request) -> str:
+    """Who a form's stamp is bound to: the browser's CSRF secret (its cookie), which every
+    public form page sets anyway, so that a GET creates no server-side session."""
+    get_token(request)
+    return request.META.get("CSRF_COOKIE", "")
+
+
+def stamp(started: float, visitor: str) -> str:
+    """A signed stamp of a form shown at ``started`` to ``visitor``."""
+    return signing.dumps(
+        {
+            "t": started,
+            "n": secrets.token_urlsafe(12),  # makes each stamp single-use
+            "v": hashlib.sha256(visitor.encode()).hexdigest()[:16],  # never the secret itself
+        },
+        salt=FORM_STARTED_SALT,
+    )
+
+
 class BotTrapMixin(forms.Form):
-    """A honeypot field people never see and a signed time stamp of when the form was shown."""
+    """A honeypot field people never see, and a signed stamp of when the form was shown.
+
+    The stamp is bound to the visitor (``visitor(request)``, passed as ``stamp_for``) and good
+    for one send: a script replaying one form, or stamps gathered by another browser, is
+    refused. A form shown again (errors, a refusal) carries a new stamp of the same time.
+    """
 
     website = forms.CharField(required=False, label=_("Leave this field empty"))
     form_started = forms.CharField(required=False, widget=forms.HiddenInput)
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args, stamp_for: str = "", **kwargs):
         super().__init__(*args, **kwargs)
-        self.initial["form_started"] = signing.dumps(time.time(), salt=FORM_STARTED_SALT)
+        self.stamp_for = stamp_for
+        self.initial["form_started"] = stamp(time.time(), stamp_for)
         self.fields["website"].widget.attrs.update(
             {"autocomplete": "off", "tabindex": "-1", "class": "form-control"}
         )
 
     def looks_like_a_bot(self) -> bool:
-        """True when the honeypot is filled or the form came back implausibly fast."""
-        if self.data.get(self.add_prefix("website")):
-            return True
+        """True when the honeypot is filled, or the stamp is forged, another visitor's, used
+        before, or came back implausibly fast."""
+        key = self.add_prefix("form_started")
         try:
-            started = float(
-                signing.loads(
-                    self.data.get(self.add_prefix("form_started"), ""), salt=FORM_STARTED_SALT
-                )
+            signed = signing.loads(
+                self.data.get(key, ""), salt=FORM_STARTED_SALT, max_age=STAMP_MAX_AGE
             )
-        except (signing.BadSignature, TypeError, ValueError):
+            started, nonce, bound_to = float(signed["t"]), str(signed["n"]), signed["v"]
+        except (signing.BadSignature, TypeError, ValueError, KeyError):
+            started = nonce = bound_to = None
+        if self.is_bound:  # what the page shows again carries a stamp that can be sent
+            self.data = self.data.copy()
+            self.data[key] = stamp(started or time.time(), self.stamp_for)
+        if self.data.get(self.add_prefix("website")) or nonce is None:
             return True
-        return time.time() - started < settings.FORM_MIN_FILL_SECONDS
+        if bound_to != hashlib.sha256(self.stamp_for.encode()).hexdigest()[:16]:
+            return True
+        if time.time() - started < settings.FORM_MIN_FILL_SECONDS:
+            return True
+        return settings.FORM_STAMPS_SINGLE_USE and not ratelimit.use_once(
+            "form-stamp", nonce, timeout=STAMP_MAX_AGE
+        )
 
 
 def character_count_attrs(limit: int) -> dict[str, str]:

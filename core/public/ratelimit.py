@@ -23,10 +23,24 @@ def client_address(request) -> str:
     return request.META.get("REMOTE_ADDR", "")
 
 
+def _key(scope: str, identity: str) -> str:
+    return hashlib.sha256(f"{settings.SECRET_KEY}:{identity}".encode()).hexdigest()[:32]
+
+
+def use_once(scope: str, identity: str, *, timeout: int) -> bool:
+    """True the first time ``identity`` is used within ``timeout`` seconds (a form's stamp),
+    False on every later use; True while the cache is unreachable (fails open)."""
+    key = f"once:{scope}:{_key(scope, identity)}"
+    if hasattr(cache, "count"):
+        return cache.count(key, timeout=timeout) <= 1
+    if cache.add(key, 1, timeout=timeout):
+        return True
+    return cache.get(key) is None  # (gone: evicted or unreachable)
+
+
 def hit(scope: str, identity: str, *, limit: int, window: int) -> bool:
     """Count one attempt; return False when ``identity`` has used up ``limit`` in ``window`` s."""
-    digest = hashlib.sha256(f"{settings.SECRET_KEY}:{identity}".encode()).hexdigest()[:32]
-    key = f"ratelimit:{scope}:{int(time.time() // window)}:{digest}"
+    key = f"ratelimit:{scope}:{int(time.time() // window)}:{_key(scope, identity)}"
     if hasattr(cache, "count"):  # the Redis cache: one round trip
         return cache.count(key, timeout=window + 5) <= limit
     cache.add(key, 0, timeout=window + 5)

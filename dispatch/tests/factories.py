@@ -63,7 +63,7 @@ def make_application(*, at=None, language="ja", **overrides):
 def make_expert(name="佐藤 一郎", specialisms=("labour",), industries=("retail",), **fields):
     return Expert.objects.create(
         name=name,
-        email=f"{uuid.uuid4().hex[:8]}@example.jp",
+        email=fields.pop("email", f"{uuid.uuid4().hex[:8]}@example.jp"),
         specialisms=list(specialisms),
         industries=list(industries),
         **fields,

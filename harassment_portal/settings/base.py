@@ -103,6 +103,11 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # --- Redis: Celery broker and cache --------------------------------------------------------------
 REDIS_URL = env("REDIS_URL", default="")
+# Bounded waits on Redis (cache and broker), in seconds: a Redis that hangs costs a request at
+# most one such wait, after which ``core.breaker`` skips it for REDIS_BREAKER_SECONDS.
+REDIS_CONNECT_TIMEOUT = env.float("REDIS_CONNECT_TIMEOUT", default=0.25)
+REDIS_SOCKET_TIMEOUT = env.float("REDIS_SOCKET_TIMEOUT", default=0.5)
+REDIS_BREAKER_SECONDS = env.float("REDIS_BREAKER_SECONDS", default=5.0)
 
 if REDIS_URL:
     CACHES = {
@@ -110,7 +115,10 @@ if REDIS_URL:
             "BACKEND": "harassment_portal.backends.cache.ResilientRedisCache",
             "LOCATION": env("REDIS_CACHE_URL", default=REDIS_URL),
             "KEY_PREFIX": "portal",
-            "OPTIONS": {"socket_connect_timeout": 1, "socket_timeout": 1},
+            "OPTIONS": {
+                "socket_connect_timeout": REDIS_CONNECT_TIMEOUT,
+                "socket_timeout": REDIS_SOCKET_TIMEOUT,
+            },
         }
     }
 else:
@@ -131,8 +139,8 @@ CELERY_ACCEPT_CONTENT = ["json"]
 CELERY_TIMEZONE = "Asia/Tokyo"
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_BROKER_TRANSPORT_OPTIONS = {
-    "socket_connect_timeout": 1,
-    "socket_timeout": 5,
+    "socket_connect_timeout": REDIS_CONNECT_TIMEOUT,
+    "socket_timeout": REDIS_SOCKET_TIMEOUT,
     "visibility_timeout": 3600,
 }
 # A web request must not hang on a broker outage: publishing gives up fast and the outbox
@@ -211,9 +219,17 @@ RETENTION_REGISTRATION_DAYS = env.int("RETENTION_REGISTRATION_DAYS", default=365
 RETENTION_DISPATCH_DAYS = env.int("RETENTION_DISPATCH_DAYS", default=3 * 365)
 # Anti-spam: a form sent faster than this after it was shown is treated as a bot.
 FORM_MIN_FILL_SECONDS = env.int("FORM_MIN_FILL_SECONDS", default=3)
-# Consultations accepted per client address per hour.
+# Each form's stamp is good for one send (the benchmark's load replays one form).
+FORM_STAMPS_SINGLE_USE = env.bool("FORM_STAMPS_SINGLE_USE", default=True)
+# Public POSTs accepted per hour: per person (email address) and per browser, with a higher
+# ceiling per client address, so that an office or a mobile carrier sharing one address does
+# not refuse honest people while one client flooding a form is cut off.
 CONSULTATION_RATE_LIMIT_PER_HOUR = env.int("CONSULTATION_RATE_LIMIT_PER_HOUR", default=5)
 DISPATCH_RATE_LIMIT_PER_HOUR = env.int("DISPATCH_RATE_LIMIT_PER_HOUR", default=5)
+REGISTRATION_RATE_LIMIT_PER_HOUR = env.int("REGISTRATION_RATE_LIMIT_PER_HOUR", default=10)
+LINKS_RATE_LIMIT_PER_HOUR = env.int("LINKS_RATE_LIMIT_PER_HOUR", default=3)  # "send my links"
+BROWSER_RATE_LIMIT_PER_HOUR = env.int("BROWSER_RATE_LIMIT_PER_HOUR", default=20)
+ADDRESS_RATE_LIMIT_PER_HOUR = env.int("ADDRESS_RATE_LIMIT_PER_HOUR", default=60)
 # How many proxies in front of the app append to X-Forwarded-For (0: use REMOTE_ADDR).
 TRUSTED_PROXY_COUNT = env.int("TRUSTED_PROXY_COUNT", default=0)
 

@@ -6,6 +6,8 @@ from __future__ import annotations
 
 import collections
 import datetime as dt
+import os
+import signal
 import threading
 import time
 from zoneinfo import ZoneInfo
@@ -263,3 +265,45 @@ def test_a_reminder_waits_for_a_row_another_transaction_holds(postgres_url):
     reminded = OutboxEmail.objects.filter(template="seminars/emails/reminder")
     assert reminded.count() == 2  # nobody skipped
     assert Registration.objects.get(pk=held.pk).reminded_at is not None
+
+
+PUBLIC_PATHS = ["/ja/", "/en/", "/ja/faq/", "/ja/seminars/", "/ja/consultation/", "/ja/dispatch/"]
+
+
+def test_a_hung_redis_costs_one_short_wait_then_every_email_is_sent_once(
+    start_stack, redis_server, worker, smtp_sink, settings, no_fill_delay
+):
+    # Not stopped but hung (SIGSTOP): connections are accepted and never answered, so only
+    # the socket timeouts and the circuit breakers (core/breaker.py) bound the waits.
+    start_stack()
+    settings.CACHES = {
+        "default": {
+            "BACKEND": "harassment_portal.backends.cache.ResilientRedisCache",
+            "LOCATION": redis_server.url,
+            "OPTIONS": {
+                "socket_connect_timeout": settings.REDIS_CONNECT_TIMEOUT,
+                "socket_timeout": settings.REDIS_SOCKET_TIMEOUT,
+            },
+        }
+    }
+    seminar = make_seminar(capacity=100)
+    page_waits, registration_waits = [], []
+    os.kill(redis_server.process.pid, signal.SIGSTOP)
+    try:
+        with publishing_to(redis_server.url):
+            for index in range(10):
+                for path in PUBLIC_PATHS:
+                    started = time.monotonic()
+                    assert Client().get(path).status_code == 200
+                    page_waits.append(time.monotonic() - started)
+                registration_waits.append(submit_registration(Client(), seminar, index))
+    finally:
+        os.kill(redis_server.process.pid, signal.SIGCONT)
+    assert max(page_waits) < 1.0, f"slowest page {max(page_waits):.2f}s"
+    assert max(registration_waits) < 2.0, f"slowest registration {max(registration_waits):.2f}s"
+    assert Registration.objects.count() == 10
+
+    with publishing_to(redis_server.url):
+        drain(smtp_sink, 10, worker)
+        assert tasks.requeue_due(now=timezone.now() + dt.timedelta(hours=3)) == 0
+    assert_each_sent_once(smtp_sink)

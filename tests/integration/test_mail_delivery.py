@@ -46,9 +46,14 @@ def test_with_the_broker_down_the_change_commits_and_the_email_follows_exactly_o
     email.refresh_from_db()
     assert email.status == OutboxEmail.Status.PENDING and email.attempts == 0
 
-    # The broker comes back with a worker; the beat sweeper queues the row again.
+    # The broker comes back with a worker; the beat sweeper queues the row again, once this
+    # process's circuit breaker has closed (beat sweeps every minute; the breaker is open for
+    # a few seconds after the failure, and a sweep meanwhile claims nothing).
     start_stack()
     with publishing_to(redis_server.url):
+        assert tasks.BREAKER.is_open()
+        assert tasks.requeue_due(now=timezone.now() + outbox.FIRST_SWEEP_AFTER) == 0
+        assert wait_until(lambda: not tasks.BREAKER.is_open(), timeout=10)
         assert tasks.requeue_due(now=timezone.now() + outbox.FIRST_SWEEP_AFTER) == 1
         assert wait_until(lambda: len(smtp_sink.messages) == 1), worker.output()
         # Later sweeps and a stray duplicate task send nothing more.
