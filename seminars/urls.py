@@ -7,7 +7,6 @@ urlpatterns = [
     path("", views.seminar_list, name="overview"),
     path("<int:pk>/", views.SeminarDetailView.as_view(), name="detail"),
     path("<int:pk>/thanks/", views.thanks, name="thanks"),
-    path("<int:pk>/resend/", views.resend_existing, name="resend_existing"),
     path("registration/<str:signed>/", views.ManageView.as_view(), name="manage"),
     path("my-registrations/", views.MyRegistrationsView.as_view(), name="my_registrations"),
 ]

@@ -10,10 +10,10 @@ from django.utils import timezone
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views import View
-from django.views.decorators.http import require_GET, require_POST
+from django.views.decorators.http import require_GET
 
 from core.public import ratelimit
-from core.public.forms import clean_text, visitor
+from core.public.forms import visitor
 from core.public.page_cache import cached_page, no_store
 
 from . import links, services, tasks
@@ -110,23 +110,33 @@ class SeminarDetailView(View):
                 join_waiting_list=form.cleaned_data.get("join_waiting_list", False),
             )
         except services.RegistrationRefused as refusal:
-            if refusal.code == "full":  # it filled up while the person was typing
-                info = self._info(pk)
-                data = form.data  # (with the new stamp the page shows)
-                form = RegistrationForm(data, full=True, stamp_for=visitor(request))
-                form.is_valid()
+            if refusal.code == "duplicate":
+                registration = self._already_registered(refusal.existing)
             else:
-                form.add_error(None, refusal.messages[0])
-            return self._render(
-                request, info, form, duplicate=refusal.code == "duplicate", status=409
-            )
+                if refusal.code == "full":  # it filled up while the person was typing
+                    info = self._info(pk)
+                    data = form.data  # (with the new stamp the page shows)
+                    form = RegistrationForm(data, full=True, stamp_for=visitor(request))
+                    form.is_valid()
+                else:
+                    form.add_error(None, refusal.messages[0])
+                return self._render(request, info, form, status=409)
         request.session[JUST_REGISTERED] = registration.pk
         return redirect("seminars:thanks", pk=seminar.pk)
+
+    @staticmethod
+    def _already_registered(existing):
+        """An address already registered gets the answer a registration gets (the page with
+        that registration's status, and its confirmation emailed again), never "already
+        registered": the form must not tell anyone who has registered."""
+        if ratelimit.hit("seminar-resend", existing.email, limit=3, window=3600):
+            services.resend_status_email(existing)
+        return existing
 
     def _info(self, pk: int) -> dict:
         return _describe(_published_with_seats(pk))
 
-    def _render(self, request, info, form, *, duplicate: bool = False, status: int = 200):
+    def _render(self, request, info, form, *, status: int = 200):
         open_statuses = {SeminarStatus.OPEN, SeminarStatus.FULL}
         response = render(
             request,
@@ -134,7 +144,6 @@ class SeminarDetailView(View):
             {
                 **info,
                 "form": form if info["status"] in open_statuses else None,
-                "duplicate": duplicate,
             },
             status=status,
         )
@@ -144,48 +153,20 @@ class SeminarDetailView(View):
 def within_registration_limits(request, email: str) -> bool:
     """Per person, per browser and, with a higher ceiling, per client address (see
     ``core.public.flow.FlowCheckView.within_limits``)."""
-    hour = 3600
-    return (
-        ratelimit.hit(
+    return ratelimit.within(
+        (
             "registration-address",
             ratelimit.client_address(request),
-            limit=settings.ADDRESS_RATE_LIMIT_PER_HOUR,
-            window=hour,
-        )
-        and ratelimit.hit(
-            "registration-browser",
-            visitor(request),
-            limit=settings.BROWSER_RATE_LIMIT_PER_HOUR,
-            window=hour,
-        )
-        and ratelimit.hit(
+            settings.ADDRESS_RATE_LIMIT_PER_HOUR,
+        ),
+        ("registration-browser", visitor(request), settings.BROWSER_RATE_LIMIT_PER_HOUR),
+        (
             "registration",
             services.normalize_email(email),
-            limit=settings.REGISTRATION_RATE_LIMIT_PER_HOUR,
-            window=hour,
-        )
-    )
-
-
-@require_POST
-def resend_existing(request, pk: int):
-    """After "already registered": send that address its confirmation again."""
-    seminar = get_object_or_404(Seminar, pk=pk, published=True)
-    # (not a form: the address is cleaned as the forms clean theirs, a NUL included)
-    email = services.normalize_email(clean_text(request.POST.get("email", ""), multiline=False))
-    within_limit = ratelimit.hit(
-        "seminar-resend-address",
-        ratelimit.client_address(request),
-        limit=settings.ADDRESS_RATE_LIMIT_PER_HOUR,
+            settings.REGISTRATION_RATE_LIMIT_PER_HOUR,
+        ),
         window=3600,
     )
-    registration = (
-        seminar.registrations.active().with_email(email).first() if within_limit else None
-    )
-    if registration and ratelimit.hit("seminar-resend", registration.email, limit=3, window=3600):
-        services.resend_status_email(registration)
-    messages.success(request, _("If that address is registered, its confirmation is on its way."))
-    return redirect("seminars:detail", pk=seminar.pk)
 
 
 @require_GET

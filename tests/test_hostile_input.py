@@ -75,10 +75,9 @@ def test_a_nul_in_a_path_or_a_query_is_a_400_page(client):
         assert "could not be read" in response.content.decode()
 
 
-def test_a_nul_in_the_seminar_resend_form_is_removed_not_a_server_error(client):
-    seminar = make_seminar()
-    response = client.post(f"/en/seminars/{seminar.pk}/resend/", {"email": "a\x00b@x.jp"})
-    assert response.status_code == 302
+def test_a_nul_in_the_my_links_form_is_removed_not_a_server_error(client):
+    response = client.post("/en/seminars/my-registrations/", {"email": "a\x00b@x.jp"})
+    assert response.status_code == 302  # (read as ab@x.jp, like the other forms' values)
 
 
 def test_a_pasted_tab_in_a_search_is_not_refused(client):

@@ -116,25 +116,17 @@ class FlowCheckView(FlowMixin, View):
         """Per person (the email address), per browser and, with a higher ceiling, per client
         address: a shared address (an office, a mobile carrier) does not refuse honest people,
         and one client sending form after form is cut off."""
-        scope, hour = self.rate_limit_scope, 3600
+        scope = self.rate_limit_scope
         email = str(draft["data"].get(self.rate_limit_email_field, "")).strip().casefold()
-        return (
-            ratelimit.hit(
+        return ratelimit.within(
+            (
                 f"{scope}-address",
                 ratelimit.client_address(request),
-                limit=settings.ADDRESS_RATE_LIMIT_PER_HOUR,
-                window=hour,
-            )
-            and ratelimit.hit(
-                f"{scope}-browser",
-                visitor(request),
-                limit=settings.BROWSER_RATE_LIMIT_PER_HOUR,
-                window=hour,
-            )
-            and (
-                not email
-                or ratelimit.hit(scope, email, limit=self.rate_limit_per_hour, window=hour)
-            )
+                settings.ADDRESS_RATE_LIMIT_PER_HOUR,
+            ),
+            (f"{scope}-browser", visitor(request), settings.BROWSER_RATE_LIMIT_PER_HOUR),
+            (scope, email, self.rate_limit_per_hour),
+            window=3600,
         )
 
     def submit(self, data: dict[str, Any], *, key: uuid.UUID, language: str) -> models.Model:

@@ -38,9 +38,29 @@ def use_once(scope: str, identity: str, *, timeout: int) -> bool:
     return cache.get(key) is None  # (gone: evicted or unreachable)
 
 
+def _window_key(scope: str, identity: str, window: int) -> str:
+    return f"ratelimit:{scope}:{int(time.time() // window)}:{_key(scope, identity)}"
+
+
+def within(*limits: tuple[str, str, int], window: int) -> bool:
+    """Count one attempt against each ``(scope, identity, limit)``; False when any is used up.
+    Identities that are empty (no email given) are not counted. One round trip to Redis."""
+    limits = tuple((scope, identity, limit) for scope, identity, limit in limits if identity)
+    if not limits:
+        return True
+    if hasattr(cache, "count_many"):
+        keys = [_window_key(scope, identity, window) for scope, identity, _ in limits]
+        counts = cache.count_many(keys, timeout=window + 5)
+        return all(count <= limit for count, (*_, limit) in zip(counts, limits, strict=True))
+    results = [
+        hit(scope, identity, limit=limit, window=window) for scope, identity, limit in limits
+    ]
+    return all(results)
+
+
 def hit(scope: str, identity: str, *, limit: int, window: int) -> bool:
     """Count one attempt; return False when ``identity`` has used up ``limit`` in ``window`` s."""
-    key = f"ratelimit:{scope}:{int(time.time() // window)}:{_key(scope, identity)}"
+    key = _window_key(scope, identity, window)
     if hasattr(cache, "count"):  # the Redis cache: one round trip
         return cache.count(key, timeout=window + 5) <= limit
     cache.add(key, 0, timeout=window + 5)

@@ -54,3 +54,27 @@ def test_on_redis_the_count_is_one_round_trip_and_expires_with_its_window(monkey
     assert 60 < client.ttl(key) <= 65  # the window and a margin, set when the key was made
     assert int(client.get(key)) == 2
     assert round_trips == [["SET", "INCRBY"], ["SET", "INCRBY"]]
+
+
+def test_several_limits_are_counted_together_and_any_one_refuses():
+    person, browser, address = ("p", "a@example.jp", 2), ("b", "cookie", 3), ("ip", "192.0.2.1", 4)
+    results = [ratelimit.within(person, browser, address, window=3600) for _ in range(3)]
+    assert results == [True, True, False]  # the person's limit refuses the third
+    other_person = ("p", "b@example.jp", 2)
+    assert ratelimit.within(other_person, browser, address, window=3600) is False  # browser: 4
+    assert ratelimit.within(("p", "", 1), window=3600) is True  # no email: not counted
+
+
+def test_on_redis_several_limits_are_one_round_trip(monkeypatch):
+    require_service("Redis", hasattr(cache, "count_many"), "set REDIS_URL")
+    round_trips = []
+    pipeline_execute = Pipeline.execute
+
+    def execute(pipe, *args, **kwargs):
+        round_trips.append([command[0][0] for command in pipe.command_stack])
+        return pipeline_execute(pipe, *args, **kwargs)
+
+    monkeypatch.setattr(Pipeline, "execute", execute)
+    assert ratelimit.within(("a", "x", 1), ("b", "y", 1), window=60) is True
+    assert ratelimit.within(("a", "x", 1), ("b", "z", 1), window=60) is False
+    assert round_trips == [["SET", "INCRBY", "SET", "INCRBY"]] * 2

@@ -55,3 +55,7 @@ def test_one_redis_client_serves_every_cache_call(redis_down):
     client = cache._cache.get_client("a")
     assert cache._cache.get_client("b") is client
     assert cache._cache.get_client("c", write=True) is client  # one server: one pool
+
+
+def test_several_counts_are_unknown_while_redis_is_down(redis_down):
+    assert cache.count_many(["a", "b"], timeout=60) == [0, 0]  # the limits let people through
