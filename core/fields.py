@@ -15,6 +15,28 @@ from django.db.models.lookups import Exact
 from . import encryption
 
 
+class Encrypted(str):
+    """A plain value whose encryption was done ahead (``encrypt_ahead``): saving it writes
+    that token instead of encrypting again."""
+
+    token: str
+
+    def __new__(cls, plain: str, token: str):
+        value = super().__new__(cls, plain)
+        value.token = token
+        return value
+
+
+def encrypt_ahead(instance) -> None:
+    """Encrypt ``instance``'s encrypted fields now, so that its save does no encryption: for
+    a row inserted while a lock is held (a registration under its session's lock)."""
+    for field in instance._meta.concrete_fields:
+        if isinstance(field, EncryptedTextMixin):
+            value = getattr(instance, field.attname)
+            if value and not isinstance(value, Encrypted):
+                setattr(instance, field.attname, Encrypted(value, encryption.encrypt(str(value))))
+
+
 class EncryptedExact(Exact):
     """Only ``= ""`` can be compared: every encryption of one value differs."""
 
@@ -38,6 +60,8 @@ class EncryptedTextMixin:
         raise FieldError(f"{self.name} is encrypted: it cannot be filtered with {lookup_name}.")
 
     def get_prep_value(self, value):
+        if isinstance(value, Encrypted):
+            return value.token
         value = super().get_prep_value(value)
         if value is None or value == "":
             return value

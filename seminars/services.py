@@ -13,6 +13,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from core import business_days
+from core.fields import encrypt_ahead
 from core.references import new_reference
 
 from . import emails
@@ -86,6 +87,9 @@ def register_for_seminar(
     registration.status = RegistrationStatus.CONFIRMED if predicted else RegistrationStatus.WAITING
     written_for = registration.status
     email = emails.render_status(registration)
+    # The session's lock is held until commit: what can be done before it is done here.
+    encrypt_ahead(registration)
+    encrypt_ahead(email)
 
     locked = Seminar.objects.select_for_update().get(pk=seminar.pk)
     today = timezone.localdate(now)

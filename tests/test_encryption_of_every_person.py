@@ -172,3 +172,19 @@ def test_the_history_of_a_deleted_record_is_blanked_by_the_next_retention_run(pe
     assert blanked == {("", "", "", "")}
     # A live record's history is left for its own period.
     assert Registration.history.model.objects.get(id=kept.pk).name == f"残る {MARK}"
+
+
+def test_a_value_encrypted_ahead_is_stored_as_that_token_and_reads_back_plain():
+    from core.fields import Encrypted, encrypt_ahead
+
+    registration = register(make_seminar(), name="先に 暗号化")
+    registration.name = f"後から {MARK}"
+    encrypt_ahead(registration)
+    assert isinstance(registration.name, Encrypted) and registration.name == f"後から {MARK}"
+    token = registration.name.token
+    registration.save()
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT name FROM seminars_registration WHERE id = %s", [registration.pk])
+        assert cursor.fetchone()[0] == token
+    assert Registration.objects.get(pk=registration.pk).name == f"後から {MARK}"
+    assert MARK not in raw_rows("seminars_registration")
