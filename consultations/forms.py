@@ -74,12 +74,6 @@ class ConsultationForm(CachedBlankLayout, BotTrapMixin, PortalForm, forms.ModelF
             "name": _("You may consult anonymously."),
             "email": _("We send the confirmation and our reply to this address."),
             "phone": _("Give a number if you would like us to call you. Example: 03-1234-5678"),
-            "details": _(
-                "Up to %(max)s characters. Do not include other people's names or contact "
-                "details unless needed."
-            )
-            % {"max": f"{DETAILS_MAX:,}"},
-            "tried_so_far": _("Up to %(max)s characters.") % {"max": f"{TRIED_MAX:,}"},
         }
         error_messages = {
             "requester_type": {"required": _("Select who you are.")},
@@ -99,6 +93,15 @@ class ConsultationForm(CachedBlankLayout, BotTrapMixin, PortalForm, forms.ModelF
         self.fields["preferred_contact"].choices = ContactMethod.choices
         self.fields["call_window"].choices = CallWindow.choices
         self.fields["channel"].choices = Channel.choices
+        # (formatted here, in the request's language: formatted at import, a lazy text is
+        # fixed in the language the process started in)
+        self.fields["details"].help_text = _(
+            "Up to %(max)s characters. Do not include other people's names or contact "
+            "details unless needed."
+        ) % {"max": f"{DETAILS_MAX:,}"}
+        self.fields["tried_so_far"].help_text = _("Up to %(max)s characters.") % {
+            "max": f"{TRIED_MAX:,}"
+        }
         for name, limit in (("details", DETAILS_MAX), ("tried_so_far", TRIED_MAX)):
             self.fields[name].widget.attrs.update(character_count_attrs(limit))
             self.fields[name].validators.append(
@@ -119,6 +122,7 @@ class ConsultationForm(CachedBlankLayout, BotTrapMixin, PortalForm, forms.ModelF
         }
         for name, token in autocomplete.items():
             self.fields[name].widget.attrs["autocomplete"] = token
+        self.use_input_types()
         self.fields["email"].widget.attrs["spellcheck"] = "false"
         self.fields["consent_privacy"].help_text = format_html(
             '<a href="{}">{}</a>', reverse("privacy"), _("Read the privacy notice")

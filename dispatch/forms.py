@@ -51,6 +51,23 @@ OTHER_PREFECTURES_ENGLISH = re.compile(
 )
 
 
+# What each declaration's error says (the summary must tell the seven apart).
+DECLARATION_ERRORS = {
+    "declare_grouped_by_industry": _(
+        "Confirm that your main members are businesses grouped by industry, including SMEs."
+    ),
+    "declare_tokyo": _("Confirm that you operate in Tokyo."),
+    "declare_no_tax_arrears": _("Confirm that you have no overdue national taxes."),
+    "declare_no_metropolitan_tax": _("Confirm that you have no unpaid Tokyo metropolitan taxes."),
+    "declare_no_violation": _(
+        "Confirm that you have committed no serious legal violation in the past five years."
+    ),
+    "declare_no_adult_business": _("Confirm that you do not run an adult-entertainment business."),
+    "declare_no_organised_crime": _(
+        "Confirm that you have no connection with an organised crime group."
+    ),
+}
+
 DECLARATIONS = {
     "declare_grouped_by_industry": _(
         "Our main members are businesses grouped by industry, and include SMEs."
@@ -141,7 +158,7 @@ class ApplicationForm(CachedBlankLayout, BotTrapMixin, PortalForm, forms.ModelFo
         super().__init__(*args, **kwargs)
         for name, label in DECLARATIONS.items():
             self.fields[name] = forms.BooleanField(
-                label=label, error_messages={"required": _("This declaration is required.")}
+                label=label, error_messages={"required": DECLARATION_ERRORS[name]}
             )
         self.fields["legal_form"].choices = LegalForm.choices
         self.fields["manual_state"].choices = ManualState.choices
@@ -153,7 +170,7 @@ class ApplicationForm(CachedBlankLayout, BotTrapMixin, PortalForm, forms.ModelFo
         self.fields["sme_share"].widget.attrs.update({"min": 0, "max": 100})
         autocomplete = {
             "postal_code": "postal-code",
-            "address": "street-address",
+            "address": "address-line1",  # ("street-address" is for a textarea)
             "contact_name": "name",
             "contact_phone": "tel",
             "contact_email": "email",
@@ -161,6 +178,7 @@ class ApplicationForm(CachedBlankLayout, BotTrapMixin, PortalForm, forms.ModelFo
         }
         for name, token in autocomplete.items():
             self.fields[name].widget.attrs["autocomplete"] = token
+        self.use_input_types()
         self.fields["consent_privacy"].help_text = format_html(
             '<a href="{}">{}</a>', reverse("privacy"), _("Read the privacy notice")
         )

@@ -8,6 +8,7 @@ from django import forms
 from django.urls import reverse
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from core.public.forms import BotTrapMixin, PortalForm, character_count_attrs, clean_phone_number
 from core.public.layouts import CachedBlankLayout
@@ -35,11 +36,10 @@ class RegistrationForm(CachedBlankLayout, BotTrapMixin, PortalForm, forms.ModelF
         ),
         error_messages={"required": _("Agree to the privacy notice to register.")},
     )
-    join_waiting_list = forms.BooleanField(
-        label=_("The session is full: put me on the waiting list."),
-        required=False,
-        help_text=_("If a seat becomes free, you move up automatically and we email you."),
-    )
+    # On a full session's form only, and hidden: the page says the session is full and the
+    # button says "Join the waiting list", so sending that form is the person's choice. (A
+    # form from an open page that arrives after the last seat went is shown again as full.)
+    join_waiting_list = forms.BooleanField(required=False, initial=True, widget=forms.HiddenInput)
 
     per_request_fields = ("form_started",)  # no submission key: the email is unique per session
 
@@ -91,6 +91,7 @@ class RegistrationForm(CachedBlankLayout, BotTrapMixin, PortalForm, forms.ModelF
         }
         for name, token in autocomplete.items():
             self.fields[name].widget.attrs["autocomplete"] = token
+        self.use_input_types()
         self.fields["consent_privacy"].help_text = format_html(
             '<a href="{}">{}</a>', reverse("privacy"), _("Read the privacy notice")
         )
@@ -105,11 +106,18 @@ class RegistrationForm(CachedBlankLayout, BotTrapMixin, PortalForm, forms.ModelF
         helper.form_tag = False
         helper.disable_csrf = True
         agreement = ["consent_no_recording", "consent_privacy"]
-        if self.full:
-            agreement.insert(0, "join_waiting_list")
         helper.layout = Layout(
             "form_started",
-            Fieldset(_("About you"), "name", "name_kana", "email", "email_again", "phone"),
+            *(["join_waiting_list"] if self.full else []),
+            # (not the consultation form's "About you", which Japanese says otherwise)
+            Fieldset(
+                pgettext_lazy("seminar form", "About you"),
+                "name",
+                "name_kana",
+                "email",
+                "email_again",
+                "phone",
+            ),
             Fieldset(
                 _("Your organisation"),
                 "organisation",
@@ -132,10 +140,6 @@ class RegistrationForm(CachedBlankLayout, BotTrapMixin, PortalForm, forms.ModelF
         email, again = cleaned.get("email"), cleaned.get("email_again")
         if email and again and email.strip().lower() != again.strip().lower():
             self.add_error("email_again", _("The two email addresses are different."))
-        if self.full and not cleaned.get("join_waiting_list"):
-            self.add_error(
-                "join_waiting_list", _("The session is full. Tick this to join the waiting list.")
-            )
         return cleaned
 
 

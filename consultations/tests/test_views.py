@@ -96,8 +96,16 @@ def test_errors_are_translated(client):
             "details",
             "Shorten this to 4000 characters or fewer (it has 4001)",
         ),
-        ({"requester_type": "martian"}, "requester_type", "Select a valid choice."),
-        ({"conduct_types": ["violence", "nonsense"]}, "conduct_types", "Select a valid choice."),
+        (
+            {"requester_type": "martian"},
+            "requester_type",
+            "Select one of the answers shown for “I am a”.",
+        ),
+        (
+            {"conduct_types": ["violence", "nonsense"]},
+            "conduct_types",
+            "Select one of the answers shown for “Kinds of conduct involved”.",
+        ),
         ({"consent_privacy": None}, "consent_privacy", "Agree to the privacy notice"),
     ],
 )

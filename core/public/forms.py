@@ -11,6 +11,7 @@ import unicodedata
 from django import forms
 from django.conf import settings
 from django.core import signing
+from django.core.validators import MaxLengthValidator
 from django.middleware.csrf import get_token
 from django.utils.translation import gettext_lazy as _
 
@@ -59,20 +60,109 @@ def clean_phone_number(value: str) -> str:
     return phone
 
 
+_CHOICE_WIDGETS = (forms.RadioSelect, forms.CheckboxSelectMultiple, forms.Select)
+
+
+def _class_defaults(field: forms.Field) -> dict:
+    """Django's own messages for ``field``'s class (what a form must not show as they are)."""
+    merged = {}
+    for cls in reversed(type(field).__mro__):
+        merged.update(getattr(cls, "default_error_messages", {}))
+    return merged
+
+
+def name_the_field(field: forms.Field, label: str) -> None:
+    """Replace each of Django's default messages on ``field`` by one that names the field and
+    says how to fix it, in the active language ("Enter “Postal code”.", "「郵便番号」を入力して
+    ください。"), GOV.UK's error-message pattern. A form's own messages stay."""
+    named = {"label": label}
+    defaults = _class_defaults(field)
+    choice = isinstance(field, forms.ChoiceField) or isinstance(field.widget, _CHOICE_WIDGETS)
+    if isinstance(field, forms.BooleanField):
+        required = _("Tick the box “%(label)s” to continue.")
+    elif choice:
+        required = _("Select an answer for “%(label)s”.")
+    else:
+        required = _("Enter “%(label)s”.")
+    if isinstance(field, forms.EmailField):
+        invalid = _("Enter “%(label)s” like name@example.jp.")
+    elif isinstance(field, forms.IntegerField):
+        invalid = _("Enter “%(label)s” as a number, like 25.")
+    else:
+        invalid = _("Check “%(label)s” and enter it again.")
+    wanted = {
+        "required": required,
+        "invalid": invalid,
+        "invalid_choice": _("Select one of the answers shown for “%(label)s”."),
+        "max_value": _("“%(label)s” must be %(limit_value)s or less."),
+        "min_value": _("“%(label)s” must be %(limit_value)s or more."),
+    }
+    # (Django fills in the limits later: they stay placeholders here)
+    later = {"limit_value": "%(limit_value)s", "show_value": "%(show_value)s"}
+    for code, message in wanted.items():
+        if code in field.error_messages and field.error_messages[code] is defaults.get(code):
+            field.error_messages[code] = message % {**named, **later}
+    for number, validator in enumerate(field.validators):
+        if (
+            type(validator) is MaxLengthValidator
+            and validator.message is MaxLengthValidator.message
+        ):
+            field.validators[number] = MaxLengthValidator(
+                validator.limit_value,
+                message=_(
+                    "Shorten “%(label)s” to %(limit_value)s characters or fewer (it has "
+                    "%(show_value)s)."
+                )
+                % {**named, **later},
+            )
+
+
 class PortalForm(forms.Form):
-    """Base for public forms: text clean-up, "(optional)" labels and a GOV.UK error summary."""
+    """Base for public forms: text clean-up, "(optional)" labels, messages that name their
+    field, and a GOV.UK error summary."""
 
     unlabelled_fields: tuple[str, ...] = ("website",)
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
+        self.plain_labels = {}
         for name, field in self.fields.items():
+            self.plain_labels[name] = field.label
             if field.required or field.widget.is_hidden or name in self.unlabelled_fields:
                 continue
             field.label = _("%(label)s (optional)") % {"label": field.label}
 
         if self.is_bound:
             self.data = self._cleaned_input(self.data)
+
+    def use_input_types(self) -> None:
+        """Phone fields as ``type="tel"`` (a phone keypad), email fields as ``type="email"``,
+        postal codes with a numeric keypad: by the autocomplete token each field declares."""
+        for field in self.fields.values():
+            purpose = field.widget.attrs.get("autocomplete", "")
+            if purpose == "tel":
+                field.widget.input_type = "tel"
+                field.widget.attrs["inputmode"] = "tel"
+            elif purpose == "email" and isinstance(field.widget, forms.TextInput):
+                field.widget.input_type = "email"
+            elif purpose == "postal-code":
+                field.widget.attrs["inputmode"] = "numeric"
+
+    def full_clean(self):
+        # Here, not in __init__: a subclass adds fields after this class's __init__.
+        for name, field in self.fields.items():
+            if not field.widget.is_hidden:
+                name_the_field(field, self.plain_labels.get(name, field.label))
+                continue
+            # A hidden value missing or changed (an old page, a tampered form): nothing the
+            # person can fix in a field, so the form is simply sent again.
+            defaults = _class_defaults(field)
+            for code in ("required", "invalid"):
+                if field.error_messages.get(code) is defaults.get(code):
+                    field.error_messages[code] = _(
+                        "Please check your answers and send the form again."
+                    )
+        super().full_clean()
 
     def _cleaned_input(self, data):
         """The submitted text with control characters removed, before any validation."""

@@ -111,13 +111,25 @@ def test_a_full_session_offers_the_waiting_list(client):
     seminar = make_seminar(capacity=1)
     register(seminar, 1)
     page = client.get(url("detail", seminar.pk, language="en")).content.decode()
-    assert 'name="join_waiting_list"' in page
-    response = post_registration(client, seminar, "en")
-    assert "join_waiting_list" in response.context["form"].errors
-    response = post_registration(client, seminar, "en", join_waiting_list="on")
+    # The button says it; no box to tick (which was "optional" and yet required).
+    assert '<input type="hidden" name="join_waiting_list" value="True"' in page
+    assert "Join the waiting list</button>" in page
+    # (what the browser sends with the page's hidden input)
+    response = post_registration(client, seminar, "en", join_waiting_list="True")
     assert response.status_code == 302
     registration = Registration.objects.with_email("hanako@example.jp").get()
     assert registration.status == RegistrationStatus.WAITING
+
+
+def test_a_form_from_an_open_page_that_finds_the_session_full_asks_before_queueing(client):
+    seminar = make_seminar(capacity=1)
+    form = client.get(url("detail", seminar.pk, language="en")).context["form"]
+    register(seminar, 1)  # the last seat goes while this person types
+    data = {**FORM, "form_started": form.initial["form_started"]}
+    response = client.post(url("detail", seminar.pk, language="en"), data)
+    assert response.status_code == 409
+    assert "Join the waiting list</button>" in response.content.decode()
+    assert not Registration.objects.with_email("hanako@example.jp").exists()
 
 
 def test_closed_session_shows_no_form(client):
