@@ -13,6 +13,7 @@ from django.conf import settings
 from django.core import signing
 from django.core.validators import MaxLengthValidator
 from django.middleware.csrf import get_token
+from django.utils.html import conditional_escape
 from django.utils.translation import gettext_lazy as _
 
 from . import ratelimit
@@ -117,11 +118,21 @@ def name_the_field(field: forms.Field, label: str) -> None:
             )
 
 
+class PortalBoundField(forms.BoundField):
+    """A help text is text: escaped unless it was built as HTML (``format_html``). Django and
+    crispy show help texts as they are, so "Q&A;" read as a character reference."""
+
+    def __init__(self, form, field, name):
+        super().__init__(form, field, name)
+        self.help_text = conditional_escape(self.help_text)
+
+
 class PortalForm(forms.Form):
     """Base for public forms: text clean-up, "(optional)" labels, messages that name their
     field, and a GOV.UK error summary."""
 
     unlabelled_fields: tuple[str, ...] = ("website",)
+    bound_field_class = PortalBoundField
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)

@@ -1,0 +1,94 @@
+"""The Nu HTML checker (the npm package ``vnu-jar``, run with the machine's Java) on every
+public page, in both languages, in their error states too: 0 errors (issue 15).
+
+``npm ci`` installs the pinned checker into ``node_modules`` (``.ci/run`` does it)."""
+
+import json
+import shutil
+import subprocess
+from pathlib import Path
+
+import pytest
+
+from conftest import require_service
+from dispatch.tests.factories import make_application
+from seminars.tests.factories import make_seminar
+
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("no_fill_delay")]
+
+VNU = (
+    Path(__file__).resolve().parent.parent
+    / "node_modules"
+    / "vnu-jar"
+    / "build"
+    / "dist"
+    / "vnu.jar"
+)
+
+
+def pages(client, language: str) -> dict[str, str]:
+    """Each public page's HTML: as shown, and with the errors of an empty form."""
+    seminar, full = make_seminar(), make_seminar(capacity=0)
+    application = make_application()
+    paths = [
+        "",
+        "faq/",
+        "privacy/",
+        "consultation/",
+        "consultation/form/",
+        "dispatch/",
+        "dispatch/apply/",
+        f"dispatch/status/{application.token}/",
+        "seminars/",
+        f"seminars/{seminar.pk}/",
+        f"seminars/{full.pk}/",
+        "seminars/my-registrations/",
+        "no-such-page/",
+    ]
+    found = {}
+    for path in paths:
+        response = client.get(f"/{language}/{path}")
+        found[path or "home"] = response.content.decode()
+    for path in ["consultation/form/", "dispatch/apply/", f"seminars/{seminar.pk}/"]:
+        form = client.get(f"/{language}/{path}").context["form"]
+        response = client.post(
+            f"/{language}/{path}", {"form_started": form.initial["form_started"]}
+        )
+        found[f"{path} (errors)"] = response.content.decode()
+    response = client.post(f"/{language}/seminars/my-registrations/", {"email": "not an address"})
+    found["my-registrations (errors)"] = response.content.decode()
+    return found
+
+
+def test_every_public_page_passes_the_nu_html_checker(client, tmp_path):
+    java = shutil.which("java")
+    require_service("Java and vnu-jar", bool(java) and VNU.exists(), "install Java; run npm ci")
+    files = {}
+    for language in ("ja", "en"):
+        for name, html in pages(client, language).items():
+            path = tmp_path / f"{language}-{len(files)}.html"
+            path.write_text(html, encoding="utf-8")
+            files[path.name] = f"/{language}/{name}"
+    result = subprocess.run(
+        [
+            java,
+            "-jar",
+            str(VNU),
+            "--errors-only",
+            "--format",
+            "json",
+            "--exit-zero-always",
+            *[str(tmp_path / Path(uri).name) for uri in files],
+        ],
+        capture_output=True,
+        text=True,
+        timeout=300,
+        check=True,
+    )
+    messages = json.loads(result.stderr or result.stdout)["messages"]
+    errors = [
+        f"{files.get(Path(m.get('url', '')).name)}: {m.get('message')} ({m.get('extract')!r})"
+        for m in messages
+        if m.get("type") == "error"
+    ]
+    assert errors == [], "\n".join(errors)
