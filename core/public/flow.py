@@ -15,12 +15,13 @@ import uuid
 from collections.abc import Callable
 from typing import Any
 
+from crispy_forms.layout import Fieldset
 from django import forms
 from django.conf import settings
 from django.core.exceptions import ImproperlyConfigured
 from django.db import models
 from django.shortcuts import redirect, render
-from django.utils.translation import get_language
+from django.utils.translation import get_language, ngettext
 from django.utils.translation import gettext as _
 from django.views import View
 
@@ -32,7 +33,6 @@ from .page_cache import no_store
 
 NOT_STORED = ("website", "form_started", "submission_key")
 DRAFT_MAX_AGE = 2 * 60 * 60  # seconds
-GROUPED_WIDGETS = (forms.RadioSelect, forms.CheckboxSelectMultiple)
 
 
 class FlowMixin:
@@ -197,21 +197,52 @@ class FlowThanksView(FlowMixin, View):
 
 
 def summarise(form: forms.Form, data: dict) -> list[dict]:
-    """The answers as label/value rows for "check your answers", each with its field anchor."""
-    rows = []
-    for name, field in form.fields.items():
-        if name in NOT_STORED or name not in data or field.widget.is_hidden:
+    """The answers for "check your answers", in the form's sections: each section its title and
+    rows (label, value, and the anchor of the field for "Change").
+    A section's declarations and consents are one row: they were all given, or the form would
+    not have been accepted, and their long texts were read on the form."""
+    sections = []
+    for item in form.helper.layout.fields:
+        if not isinstance(item, Fieldset):
             continue
-        value = data[name]
-        choices = dict(getattr(field, "choices", []) or [])
-        if isinstance(value, list):
-            shown = ", ".join(str(choices.get(v, v)) for v in value)
-        elif isinstance(value, bool):
-            shown = _("Yes") if value else _("No")
-        elif choices and value not in ("", None):
-            shown = str(choices.get(value, value))
-        else:
-            shown = "" if value is None else str(value)
-        anchor = f"id_{name}_0" if isinstance(field.widget, GROUPED_WIDGETS) else f"id_{name}"
-        rows.append({"name": name, "label": field.label, "value": shown, "anchor": anchor})
-    return rows
+        names = [n for n in item.fields if isinstance(n, str) and n in form.fields]
+        rows = [_row(form, name, data[name]) for name in names if _shown(form, name, data)]
+        ticked = [name for name in names if isinstance(form.fields[name], forms.BooleanField)]
+        ticked = [name for name in ticked if data.get(name) is True]
+        rows = [row for row in rows if row["name"] not in ticked]
+        if ticked:
+            rows.append(
+                {
+                    "name": ticked[0],
+                    "label": _("Confirmations"),
+                    "value": ngettext("Confirmed", "All %(count)s confirmed", len(ticked))
+                    % {"count": len(ticked)},
+                    "anchor": f"id_{ticked[0]}",
+                }
+            )
+        if rows:
+            sections.append({"title": item.legend, "rows": rows})
+    return sections
+
+
+def _shown(form: forms.Form, name: str, data: dict) -> bool:
+    return name not in NOT_STORED and name in data and not form.fields[name].widget.is_hidden
+
+
+def _row(form: forms.Form, name: str, value) -> dict:
+    field = form.fields[name]
+    choices = dict(getattr(field, "choices", []) or [])
+    if isinstance(value, list):
+        shown = ", ".join(str(choices.get(v, v)) for v in value)
+    elif isinstance(value, bool):
+        shown = _("Yes") if value else _("No")
+    elif choices and value not in ("", None):
+        shown = str(choices.get(value, value))
+    else:
+        shown = "" if value is None else str(value)
+    label = getattr(form, "plain_labels", {}).get(name, field.label)  # (without "optional")
+    grouped = isinstance(field.widget, forms.RadioSelect | forms.CheckboxSelectMultiple)
+    # The field itself, so that "Change" puts focus in it; its label stays in view through
+    # the CSS ``scroll-margin-top`` of form controls.
+    anchor = f"id_{name}_0" if grouped else f"id_{name}"
+    return {"name": name, "label": label, "value": shown, "anchor": anchor}
