@@ -28,6 +28,7 @@ def office(request):
     return {
         "office_phone": settings.OFFICE_PHONE,
         "office_email": settings.OFFICE_EMAIL,
+        "quick_exit_url": settings.QUICK_EXIT_URL,
         "language_links": [
             {
                 "code": code,

@@ -207,6 +207,9 @@ OUTBOX_MAX_ATTEMPTS = env.int("OUTBOX_MAX_ATTEMPTS", default=12)
 
 # --- The office -----------------------------------------------------------------------------------
 OFFICE_PHONE = env("OFFICE_PHONE", default="0120-182-276")
+# Where "Exit this page" on the consultation pages goes: a neutral page (the weather forecast
+# of the Japan Meteorological Agency), so that someone looking over a shoulder sees nothing.
+QUICK_EXIT_URL = env("QUICK_EXIT_URL", default="https://www.jma.go.jp/bosai/forecast/")
 
 # --- Services ------------------------------------------------------------------------------------
 # The office's own target for replying to a consultation form, in business days after receipt
