@@ -133,6 +133,15 @@ class BlindIndexed:
         super().save(*args, **kwargs)
 
 
+class HashedTokenQuerySet(models.QuerySet):
+    """For a model whose personal-link secret ``token`` is kept as ``token_hash``."""
+
+    def with_token(self, token: str):
+        if not token:  # (an anonymised record's hash is NULL: never matched)
+            return self.none()
+        return self.filter(token_hash=encryption.token_hash(token))
+
+
 def encrypted_fields(model) -> list[str]:
     return [f.name for f in model._meta.concrete_fields if isinstance(f, EncryptedTextMixin)]
 

@@ -122,11 +122,8 @@ def anonymise(rule: RetentionRule, batch: list[models.Model], *, now: dt.datetim
     if not batch:
         return
     model = type(batch[0])
-    indexes = [
-        f"{name}_index" for name in getattr(model, "blind_indexed", ()) if name in rule.blank
-    ]
     # A blanked personal-link secret takes its hash with it (NULL: the column is unique).
-    hashes = [f"{name}_hash" for name in getattr(model, "hashed_tokens", ()) if name in rule.blank]
+    indexes, hashes = _derived_columns(rule, model)
     # The same value for every record (and what save() would recompute for an index from a
     # blanked address) in one plain UPDATE; only the values made per record (a stand-in
     # address, a new token) go through bulk_update, whose CASE per row and field was most
@@ -149,7 +146,7 @@ def anonymise(rule: RetentionRule, batch: list[models.Model], *, now: dt.datetim
         # records are updated above).
         bulk_update_with_history(batch, model, [], default_change_reason="retention")
         # The history keeps no copy of the personal data, nor of the search index.
-        _blank_history_rows(model, pks, dict.fromkeys([*rule.blank, *indexes, *hashes], ""))
+        _blank_history_rows(model, pks, dict.fromkeys(_personal_columns(rule, model), ""))
         for related_name, fields in rule.related:
             relation = model._meta.get_field(related_name)
             related = relation.related_model.objects.filter(**{f"{relation.field.name}__in": pks})
@@ -162,11 +159,17 @@ def anonymise(rule: RetentionRule, batch: list[models.Model], *, now: dt.datetim
             cleanup(model, pks)
 
 
+def _derived_columns(rule: RetentionRule, model) -> tuple[list[str], list[str]]:
+    """The blind indexes and the token hashes of the fields ``rule`` blanks."""
+    indexes = [f"{n}_index" for n in getattr(model, "blind_indexed", ()) if n in rule.blank]
+    hashes = [f"{n}_hash" for n in getattr(model, "hashed_tokens", ()) if n in rule.blank]
+    return indexes, hashes
+
+
 def _personal_columns(rule: RetentionRule, model) -> list[str]:
     """The rule's fields, with the blind indexes and token hashes derived from them."""
-    derived = [f"{n}_index" for n in getattr(model, "blind_indexed", ()) if n in rule.blank]
-    derived += [f"{n}_hash" for n in getattr(model, "hashed_tokens", ()) if n in rule.blank]
-    return [*rule.blank, *derived]
+    indexes, hashes = _derived_columns(rule, model)
+    return [*rule.blank, *indexes, *hashes]
 
 
 def blank_history_of_deleted(rule: RetentionRule) -> int:

@@ -9,10 +9,15 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
-from core import encryption
 from core.choices import Industry
 from core.constraints import ChoicesConstraint
-from core.fields import BlindIndexed, EncryptedCharField, EncryptedEmailField, EncryptedTextField
+from core.fields import (
+    BlindIndexed,
+    EncryptedCharField,
+    EncryptedEmailField,
+    EncryptedTextField,
+    HashedTokenQuerySet,
+)
 from core.history import History
 from core.models import StatusEvent
 from core.workflow import Workflow
@@ -140,18 +145,12 @@ class Expert(BlindIndexed, models.Model):
         return self.name
 
 
-class ApplicationQuerySet(models.QuerySet):
+class ApplicationQuerySet(HashedTokenQuerySet):
     def overdue(self, *, on: dt.date) -> ApplicationQuerySet:
         return self.filter(
             Q(status=Status.SUBMITTED, contact_due_on__lt=on)
             | Q(status=Status.INTERVIEW_HELD, decision_due_on__lt=on)
         )
-
-    def with_token(self, token: str) -> ApplicationQuerySet:
-        """The application whose status link carries ``token`` (stored as its hash)."""
-        if not token:  # (an anonymised record's hash is NULL: never matched)
-            return self.none()
-        return self.filter(token_hash=encryption.token_hash(token))
 
     def due_between(self, start: dt.date, end: dt.date) -> ApplicationQuerySet:
         return self.filter(

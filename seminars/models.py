@@ -14,7 +14,13 @@ from django.utils.translation import gettext_lazy as _
 from core import encryption
 from core.choices import Industry
 from core.constraints import ChoicesConstraint
-from core.fields import BlindIndexed, EncryptedCharField, EncryptedEmailField, EncryptedTextField
+from core.fields import (
+    BlindIndexed,
+    EncryptedCharField,
+    EncryptedEmailField,
+    EncryptedTextField,
+    HashedTokenQuerySet,
+)
 from core.history import History
 from core.queries import count_of
 
@@ -174,7 +180,7 @@ ACTIVE_STATUSES = (
 SEAT_STATUSES = (RegistrationStatus.CONFIRMED, RegistrationStatus.ATTENDED)
 
 
-class RegistrationQuerySet(models.QuerySet):
+class RegistrationQuerySet(HashedTokenQuerySet):
     def active(self) -> RegistrationQuerySet:
         return self.filter(status__in=ACTIVE_STATUSES)
 
@@ -184,11 +190,6 @@ class RegistrationQuerySet(models.QuerySet):
     def with_email(self, address: str) -> RegistrationQuerySet:
         """The registrations of ``address`` (the column is encrypted: through its blind index)."""
         return self.filter(email_index__in=encryption.blind_indexes(address))
-
-    def with_token(self, token: str) -> RegistrationQuerySet:
-        if not token:  # (an anonymised record's hash is NULL: never matched)
-            return self.none()
-        return self.filter(token_hash=encryption.token_hash(token))
 
     def waiting(self) -> RegistrationQuerySet:
         return self.filter(status=RegistrationStatus.WAITING).order_by("registered_at", "pk")

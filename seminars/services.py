@@ -14,6 +14,7 @@ from django.utils.translation import gettext as _
 
 from core import business_days
 from core.fields import encrypt_ahead
+from core.public import ratelimit
 from core.references import new_reference
 
 from . import emails
@@ -159,6 +160,21 @@ def resend_status_email(registration: Registration) -> None:
     """Send the person's current confirmation (seat or waiting list) again."""
     if registration.status in ACTIVE_STATUSES:
         emails.queue_status(registration)
+
+
+RESENDS_PER_HOUR = 3  # to one address, asked for by the public (staff resend as they need)
+
+
+def resend_status_email_to_person(registration: Registration) -> bool:
+    """``resend_status_email`` asked for through a public page (the personal link, or the form
+    sent again): at most ``RESENDS_PER_HOUR``, so that nobody can flood an inbox. True when
+    it was sent."""
+    if not ratelimit.hit(
+        "seminar-resend", registration.email, limit=RESENDS_PER_HOUR, window=ratelimit.HOUR
+    ):
+        return False
+    resend_status_email(registration)
+    return True
 
 
 def changeable_by_person(registration: Registration, *, now: dt.datetime | None = None) -> bool:

@@ -49,11 +49,11 @@ def queue_my_registrations(email: str) -> None:
     or not the address is registered (the look-up and the email are the difference). The
     broker carries the address encrypted. With the broker down, it is done here and now: an
     outage may tell, but never loses the request."""
-    try:
-        if mail_tasks.BREAKER.is_open():
-            raise ConnectionError("the broker is skipped for a while")
-        send_my_registrations.delay(encryption.encrypt(email))
-    except Exception as exc:
-        if not mail_tasks.BREAKER.is_open():
+    if not mail_tasks.BREAKER.is_open():
+        try:
+            send_my_registrations.delay(encryption.encrypt(email))
+        except Exception as exc:  # the broker is down or hangs
             mail_tasks.BREAKER.trip(exc)
-        services.send_my_registrations(email)
+        else:
+            return
+    services.send_my_registrations(email)

@@ -13,7 +13,6 @@ from django.views import View
 from django.views.decorators.http import require_GET
 
 from core.public import ratelimit
-from core.public.forms import visitor
 from core.public.page_cache import cached_page, no_store
 
 from . import links, services, tasks
@@ -78,7 +77,7 @@ class SeminarDetailView(View):
     def get(self, request, pk: int):
         info = _describe(published_session(pk))
         form = RegistrationForm(
-            full=info["status"] == SeminarStatus.FULL, stamp_for=visitor(request)
+            full=info["status"] == SeminarStatus.FULL, stamp_for=ratelimit.visitor(request)
         )
         return self._render(request, info, form)
 
@@ -86,14 +85,19 @@ class SeminarDetailView(View):
         info = self._info(pk)
         seminar = info["seminar"]
         full = info["status"] == SeminarStatus.FULL
-        form = RegistrationForm(request.POST, full=full, stamp_for=visitor(request))
+        form = RegistrationForm(request.POST, full=full, stamp_for=ratelimit.visitor(request))
         if form.looks_like_a_bot():
             form.is_valid()
             form.add_error(None, _("Please check your answers and send the form again."))
             return self._render(request, info, form, status=400)
         if not form.is_valid():
             return self._render(request, info, form)
-        if not within_registration_limits(request, form.cleaned_data["email"]):
+        if not ratelimit.within_public_limits(
+            request,
+            "registration",
+            person=form.cleaned_data["email"],
+            per_person=settings.REGISTRATION_RATE_LIMIT_PER_HOUR,
+        ):
             form.add_error(
                 None,
                 _(
@@ -111,27 +115,21 @@ class SeminarDetailView(View):
             )
         except services.RegistrationRefused as refusal:
             if refusal.code == "duplicate":
-                registration = self._already_registered(refusal.existing)
+                # The answer a registration gets, never "already registered": the form must
+                # not tell anyone who has registered. The address gets its confirmation again.
+                registration = refusal.existing
+                services.resend_status_email_to_person(registration)
             else:
                 if refusal.code == "full":  # it filled up while the person was typing
                     info = self._info(pk)
                     data = form.data  # (with the new stamp the page shows)
-                    form = RegistrationForm(data, full=True, stamp_for=visitor(request))
+                    form = RegistrationForm(data, full=True, stamp_for=ratelimit.visitor(request))
                     form.is_valid()
                 else:
                     form.add_error(None, refusal.messages[0])
                 return self._render(request, info, form, status=409)
         request.session[JUST_REGISTERED] = registration.pk
         return redirect("seminars:thanks", pk=seminar.pk)
-
-    @staticmethod
-    def _already_registered(existing):
-        """An address already registered gets the answer a registration gets (the page with
-        that registration's status, and its confirmation emailed again), never "already
-        registered": the form must not tell anyone who has registered."""
-        if ratelimit.hit("seminar-resend", existing.email, limit=3, window=3600):
-            services.resend_status_email(existing)
-        return existing
 
     def _info(self, pk: int) -> dict:
         return _describe(_published_with_seats(pk))
@@ -148,25 +146,6 @@ class SeminarDetailView(View):
             status=status,
         )
         return no_store(response) if form.is_bound else response
-
-
-def within_registration_limits(request, email: str) -> bool:
-    """Per person, per browser and, with a higher ceiling, per client address (see
-    ``core.public.flow.FlowCheckView.within_limits``)."""
-    return ratelimit.within(
-        (
-            "registration-address",
-            ratelimit.client_address(request),
-            settings.ADDRESS_RATE_LIMIT_PER_HOUR,
-        ),
-        ("registration-browser", visitor(request), settings.BROWSER_RATE_LIMIT_PER_HOUR),
-        (
-            "registration",
-            services.normalize_email(email),
-            settings.REGISTRATION_RATE_LIMIT_PER_HOUR,
-        ),
-        window=3600,
-    )
 
 
 @require_GET
@@ -208,8 +187,7 @@ class ManageView(View):
             )
             return redirect(request.path)
         if action == "resend":
-            if ratelimit.hit("seminar-resend", registration.email, limit=3, window=3600):
-                services.resend_status_email(registration)
+            if services.resend_status_email_to_person(registration):
                 messages.success(request, _("We have sent your confirmation again."))
             else:
                 messages.error(
@@ -252,15 +230,9 @@ class MyRegistrationsView(View):
         if not form.is_valid():
             return no_store(render(request, "seminars/my_registrations.html", {"form": form}))
         email = services.normalize_email(form.cleaned_data["email"])
-        allowed = ratelimit.hit(
-            "my-registrations-ip",
-            ratelimit.client_address(request),
-            limit=settings.ADDRESS_RATE_LIMIT_PER_HOUR,
-            window=3600,
-        ) and ratelimit.hit(
-            "my-registrations-email", email, limit=settings.LINKS_RATE_LIMIT_PER_HOUR, window=3600
-        )
-        if not allowed:
+        if not ratelimit.within_public_limits(
+            request, "my-registrations", person=email, per_person=settings.LINKS_RATE_LIMIT_PER_HOUR
+        ):
             form.add_error(None, _("Too many requests. Please try again in an hour."))
             return render(request, "seminars/my_registrations.html", {"form": form}, status=429)
         tasks.queue_my_registrations(email)

@@ -103,7 +103,11 @@ def test_one_browser_is_cut_off_at_its_own_limit_with_the_answers_kept():
 
 
 @pytest.mark.django_db(transaction=True)
-@override_settings(ADDRESS_RATE_LIMIT_PER_HOUR=10**6, LINKS_RATE_LIMIT_PER_HOUR=10**6)
+@override_settings(
+    ADDRESS_RATE_LIMIT_PER_HOUR=10**6,
+    BROWSER_RATE_LIMIT_PER_HOUR=10**6,
+    LINKS_RATE_LIMIT_PER_HOUR=10**6,
+)
 def test_send_me_my_links_answers_alike_for_a_known_and_an_unknown_address():
     """The look-up and the email are a worker's: the page does the same for either address."""
     require_service("Redis", bool(settings.REDIS_URL), "set REDIS_URL")

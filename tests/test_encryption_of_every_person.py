@@ -12,6 +12,7 @@ from django.utils import timezone
 
 from core import encryption, retention
 from core.fields import reencrypt
+from core.tests.test_encryption import raw_rows
 from dispatch import services as dispatch_services
 from dispatch.models import DispatchApplication, Expert
 from dispatch.tests.factories import make_application, make_expert
@@ -32,12 +33,6 @@ TABLES = [
     "dispatch_expert",
     "dispatch_historicalexpert",
 ]
-
-
-def raw_rows(table: str) -> str:
-    with connection.cursor() as cursor:
-        cursor.execute(f"SELECT * FROM {connection.ops.quote_name(table)}")  # noqa: S608
-        return repr(cursor.fetchall())
 
 
 @pytest.fixture

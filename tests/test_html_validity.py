@@ -11,8 +11,8 @@ from pathlib import Path
 import pytest
 
 from conftest import require_service
-from dispatch.tests.factories import make_application
 from seminars.tests.factories import make_seminar
+from tests.public_pages import public_paths
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("no_fill_delay")]
 
@@ -28,23 +28,8 @@ VNU = (
 
 def pages(client, language: str) -> dict[str, str]:
     """Each public page's HTML: as shown, and with the errors of an empty form."""
-    seminar, full = make_seminar(), make_seminar(capacity=0)
-    application = make_application()
-    paths = [
-        "",
-        "faq/",
-        "privacy/",
-        "consultation/",
-        "consultation/form/",
-        "dispatch/",
-        "dispatch/apply/",
-        f"dispatch/status/{application.token}/",
-        "seminars/",
-        f"seminars/{seminar.pk}/",
-        f"seminars/{full.pk}/",
-        "seminars/my-registrations/",
-        "no-such-page/",
-    ]
+    paths = [*public_paths(), "no-such-page/"]
+    seminar = make_seminar()
     found = {}
     for path in paths:
         response = client.get(f"/{language}/{path}")

@@ -7,8 +7,8 @@ import re
 import pytest
 from django.utils import translation
 
-from dispatch.tests.factories import make_application
-from seminars.tests.factories import make_seminar
+from dispatch.models import DispatchApplication
+from tests.public_pages import public_paths
 
 pytestmark = pytest.mark.django_db
 
@@ -30,35 +30,22 @@ def visible_text(html: str) -> str:
     return re.sub(r"(?s)<[^>]+>", " ", html)
 
 
-def public_pages() -> list[str]:
-    seminar = make_seminar()
-    application = make_application()
-    INTENDED.add(application.organisation_name)  # what the applicant typed, shown back
-    return [
-        "/en/",
-        "/en/faq/",
-        "/en/privacy/",
-        "/en/consultation/",
-        "/en/consultation/form/",
-        "/en/dispatch/",
-        "/en/dispatch/apply/",
-        f"/en/dispatch/status/{application.token}/",
-        "/en/seminars/",
-        f"/en/seminars/{seminar.pk}/",
-        "/en/seminars/my-registrations/",
-    ]
+def unintended_japanese(html: str, intended: set[str] = INTENDED) -> set[str]:
+    """The runs of Japanese in what a page shows that are not, nor are part of, an intended one."""
+    runs = set(JAPANESE.findall(visible_text(html)))
+    return {run for run in runs if not any(run in ok or ok in run for ok in intended)}
 
 
 def test_english_pages_hold_no_unintended_japanese(client):
     with translation.override("ja"):  # as if the process had started in Japanese
-        pages = public_pages()
+        pages = [f"/en/{path}" for path in public_paths()]
+    # What the applicant typed, shown back on the status page.
+    intended = INTENDED | {DispatchApplication.objects.get().organisation_name}
     found = {}
     for path in pages:
         response = client.get(path)
         assert response.status_code == 200, path
-        words = set(JAPANESE.findall(visible_text(response.content.decode()))) - INTENDED
-        words = {w for w in words if not any(w in ok or ok in w for ok in INTENDED)}
-        if words:
+        if words := unintended_japanese(response.content.decode(), intended):
             found[path] = sorted(words)
     assert found == {}
 
@@ -67,5 +54,4 @@ def test_english_error_messages_are_english(client, no_fill_delay):
     for path in ["/en/consultation/form/", "/en/dispatch/apply/"]:
         client.get(path)
         html = client.post(path, {}).content.decode()
-        words = set(JAPANESE.findall(visible_text(html))) - INTENDED
-        assert {w for w in words if not any(w in ok or ok in w for ok in INTENDED)} == set(), path
+        assert unintended_japanese(html) == set(), path

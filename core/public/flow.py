@@ -28,7 +28,6 @@ from django.views import View
 from core import encryption
 
 from . import ratelimit
-from .forms import visitor
 from .page_cache import no_store
 
 NOT_STORED = ("website", "form_started", "submission_key")
@@ -74,11 +73,11 @@ class FlowFormView(FlowMixin, View):
         draft = self.load_draft(request) or {}
         initial = {**draft.get("data", {}), "submission_key": draft.get("key") or uuid.uuid4()}
         return self.render_form(
-            request, self.form_class(initial=initial, stamp_for=visitor(request))
+            request, self.form_class(initial=initial, stamp_for=ratelimit.visitor(request))
         )
 
     def post(self, request):
-        form = self.form_class(request.POST, stamp_for=visitor(request))
+        form = self.form_class(request.POST, stamp_for=ratelimit.visitor(request))
         if form.looks_like_a_bot():
             form.is_valid()
             form.add_error(None, _("Please check your answers and send the form again."))
@@ -113,20 +112,9 @@ class FlowCheckView(FlowMixin, View):
         return getattr(settings, self.rate_limit_setting)
 
     def within_limits(self, request, draft: dict) -> bool:
-        """Per person (the email address), per browser and, with a higher ceiling, per client
-        address: a shared address (an office, a mobile carrier) does not refuse honest people,
-        and one client sending form after form is cut off."""
-        scope = self.rate_limit_scope
-        email = str(draft["data"].get(self.rate_limit_email_field, "")).strip().casefold()
-        return ratelimit.within(
-            (
-                f"{scope}-address",
-                ratelimit.client_address(request),
-                settings.ADDRESS_RATE_LIMIT_PER_HOUR,
-            ),
-            (f"{scope}-browser", visitor(request), settings.BROWSER_RATE_LIMIT_PER_HOUR),
-            (scope, email, self.rate_limit_per_hour),
-            window=3600,
+        email = str(draft["data"].get(self.rate_limit_email_field, ""))
+        return ratelimit.within_public_limits(
+            request, self.rate_limit_scope, person=email, per_person=self.rate_limit_per_hour
         )
 
     def submit(self, data: dict[str, Any], *, key: uuid.UUID, language: str) -> models.Model:
@@ -150,9 +138,8 @@ class FlowCheckView(FlowMixin, View):
         if not draft:
             return redirect(self.url("thanks" if request.session.get(self.done_key) else "form"))
         key = uuid.UUID(draft["key"])
-        if self.within_limits(
-            request, draft
-        ):  # (a resend finds what the first send stored: see submit_once)
+        # (over a limit, a resend still finds what the first send stored: see submit_once)
+        if self.within_limits(request, draft):
             record_pk = self.submit(draft["data"], key=key, language=get_language()).pk
         else:
             record_pk = self.find_submitted(key)
@@ -206,10 +193,16 @@ def summarise(form: forms.Form, data: dict) -> list[dict]:
         if not isinstance(item, Fieldset):
             continue
         names = [n for n in item.fields if isinstance(n, str) and n in form.fields]
-        rows = [_row(form, name, data[name]) for name in names if _shown(form, name, data)]
-        ticked = [name for name in names if isinstance(form.fields[name], forms.BooleanField)]
-        ticked = [name for name in ticked if data.get(name) is True]
-        rows = [row for row in rows if row["name"] not in ticked]
+        ticked = [
+            n
+            for n in names
+            if isinstance(form.fields[n], forms.BooleanField) and data.get(n) is True
+        ]
+        rows = [
+            _row(form, name, data[name])
+            for name in names
+            if name not in ticked and _shown(form, name, data)
+        ]
         if ticked:
             rows.append(
                 {

@@ -12,7 +12,6 @@ from django import forms
 from django.conf import settings
 from django.core import signing
 from django.core.validators import MaxLengthValidator
-from django.middleware.csrf import get_token
 from django.utils.html import conditional_escape
 from django.utils.translation import gettext_lazy as _
 
@@ -76,8 +75,15 @@ def name_the_field(field: forms.Field, label: str) -> None:
     """Replace each of Django's default messages on ``field`` by one that names the field and
     says how to fix it, in the active language ("Enter “Postal code”.", "「郵便番号」を入力して
     ください。"), GOV.UK's error-message pattern. A form's own messages stay."""
-    named = {"label": label}
     defaults = _class_defaults(field)
+    if field.widget.is_hidden:
+        # A hidden value missing or changed (an old page, a tampered form): nothing the person
+        # can fix in a field, so the form is simply sent again.
+        for code in ("required", "invalid"):
+            if field.error_messages.get(code) is defaults.get(code):
+                field.error_messages[code] = _("Please check your answers and send the form again.")
+        return
+    named = {"label": label}
     choice = isinstance(field, forms.ChoiceField) or isinstance(field.widget, _CHOICE_WIDGETS)
     if isinstance(field, forms.BooleanField):
         required = _("Tick the box “%(label)s” to continue.")
@@ -162,17 +168,7 @@ class PortalForm(forms.Form):
     def full_clean(self):
         # Here, not in __init__: a subclass adds fields after this class's __init__.
         for name, field in self.fields.items():
-            if not field.widget.is_hidden:
-                name_the_field(field, self.plain_labels.get(name, field.label))
-                continue
-            # A hidden value missing or changed (an old page, a tampered form): nothing the
-            # person can fix in a field, so the form is simply sent again.
-            defaults = _class_defaults(field)
-            for code in ("required", "invalid"):
-                if field.error_messages.get(code) is defaults.get(code):
-                    field.error_messages[code] = _(
-                        "Please check your answers and send the form again."
-                    )
+            name_the_field(field, self.plain_labels.get(name, field.label))
         super().full_clean()
 
     def _cleaned_input(self, data):
@@ -205,21 +201,14 @@ class PortalForm(forms.Form):
         return items
 
 
-def visitor(request) -> str:
-    """Who a form's stamp is bound to: the browser's CSRF secret (its cookie), which every
-    public form page sets anyway, so that a GET creates no server-side session."""
-    get_token(request)
-    return request.META.get("CSRF_COOKIE", "")
+def _bound_to(visitor: str) -> str:
+    return hashlib.sha256(visitor.encode()).hexdigest()[:16]  # never the secret itself
 
 
 def stamp(started: float, visitor: str) -> str:
-    """A signed stamp of a form shown at ``started`` to ``visitor``."""
+    """A signed stamp of a form shown at ``started`` to ``visitor`` (``ratelimit.visitor``)."""
     return signing.dumps(
-        {
-            "t": started,
-            "n": secrets.token_urlsafe(12),  # makes each stamp single-use
-            "v": hashlib.sha256(visitor.encode()).hexdigest()[:16],  # never the secret itself
-        },
+        {"t": started, "n": secrets.token_urlsafe(12), "v": _bound_to(visitor)},  # n: single use
         salt=FORM_STARTED_SALT,
     )
 
@@ -227,7 +216,7 @@ def stamp(started: float, visitor: str) -> str:
 class BotTrapMixin(forms.Form):
     """A honeypot field people never see, and a signed stamp of when the form was shown.
 
-    The stamp is bound to the visitor (``visitor(request)``, passed as ``stamp_for``) and good
+    The stamp is bound to the browser (``ratelimit.visitor``, passed as ``stamp_for``) and good
     for one send: a script replaying one form, or stamps gathered by another browser, is
     refused. A form shown again (errors, a refusal) carries a new stamp of the same time.
     """
@@ -259,7 +248,7 @@ class BotTrapMixin(forms.Form):
             self.data[key] = stamp(started or time.time(), self.stamp_for)
         if self.data.get(self.add_prefix("website")) or nonce is None:
             return True
-        if bound_to != hashlib.sha256(self.stamp_for.encode()).hexdigest()[:16]:
+        if bound_to != _bound_to(self.stamp_for):
             return True
         if time.time() - started < settings.FORM_MIN_FILL_SECONDS:
             return True

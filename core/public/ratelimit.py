@@ -11,6 +11,9 @@ import time
 
 from django.conf import settings
 from django.core.cache import cache
+from django.middleware.csrf import get_token
+
+HOUR = 3600
 
 
 def client_address(request) -> str:
@@ -21,6 +24,26 @@ def client_address(request) -> str:
         if len(forwarded) >= settings.TRUSTED_PROXY_COUNT:
             return forwarded[-settings.TRUSTED_PROXY_COUNT]
     return request.META.get("REMOTE_ADDR", "")
+
+
+def visitor(request) -> str:
+    """The browser: its CSRF secret (its cookie), which every public form page sets anyway, so
+    that a GET creates no server-side session. Form stamps are bound to it; limits count it."""
+    get_token(request)
+    return request.META.get("CSRF_COOKIE", "")
+
+
+def within_public_limits(request, scope: str, *, person: str, per_person: int) -> bool:
+    """Count one public POST per person (``person``, an email address; not counted if empty),
+    per browser and, with a higher ceiling, per client address: a shared address (an office,
+    a mobile carrier) does not refuse honest people, and one client sending form after form
+    is cut off. One round trip to Redis."""
+    return within(
+        (f"{scope}-address", client_address(request), settings.ADDRESS_RATE_LIMIT_PER_HOUR),
+        (f"{scope}-browser", visitor(request), settings.BROWSER_RATE_LIMIT_PER_HOUR),
+        (scope, person.strip().casefold(), per_person),
+        window=HOUR,
+    )
 
 
 def _key(scope: str, identity: str) -> str:
@@ -52,10 +75,10 @@ def within(*limits: tuple[str, str, int], window: int) -> bool:
         keys = [_window_key(scope, identity, window) for scope, identity, _ in limits]
         counts = cache.count_many(keys, timeout=window + 5)
         return all(count <= limit for count, (*_, limit) in zip(counts, limits, strict=True))
-    results = [
-        hit(scope, identity, limit=limit, window=window) for scope, identity, limit in limits
-    ]
-    return all(results)
+    # (every limit counts the attempt, as in one round trip: no short circuit)
+    return all(
+        [hit(scope, identity, limit=limit, window=window) for scope, identity, limit in limits]
+    )
 
 
 def hit(scope: str, identity: str, *, limit: int, window: int) -> bool:

@@ -59,3 +59,45 @@ def test_one_redis_client_serves_every_cache_call(redis_down):
 
 def test_several_counts_are_unknown_while_redis_is_down(redis_down):
     assert cache.count_many(["a", "b"], timeout=60) == [0, 0]  # the limits let people through
+
+
+@pytest.fixture
+def redis_hung():
+    """A server that accepts connections and never answers (a SIGSTOPped Redis): only the
+    socket timeout ends a call."""
+    import socket
+
+    listener = socket.socket()
+    listener.bind(("127.0.0.1", 0))
+    listener.listen(64)  # never accepted: the kernel completes the handshakes
+    hung = {
+        "default": {
+            "BACKEND": "harassment_portal.backends.cache.ResilientRedisCache",
+            "LOCATION": f"redis://127.0.0.1:{listener.getsockname()[1]}/0",
+            "OPTIONS": {"socket_connect_timeout": 0.2, "socket_timeout": 0.2},
+        }
+    }
+    with override_settings(CACHES=hung):
+        yield
+    listener.close()
+
+
+def test_after_one_timeout_the_cache_is_skipped_until_the_breaker_closes(redis_hung, monkeypatch):
+    from harassment_portal.backends import cache as redis_cache
+
+    tries = []
+    get_client = redis_cache.ReusedClientRedisCacheClient.get_client
+
+    def counted(self, *args, **kwargs):
+        tries.append(1)
+        return get_client(self, *args, **kwargs)
+
+    monkeypatch.setattr(redis_cache.ReusedClientRedisCacheClient, "get_client", counted)
+    assert cache.get("page") is None  # waited for the socket timeout, then a miss
+    assert redis_cache.BREAKER.is_open()
+    assert cache.get("page") is None and cache.set("page", "x") is None
+    assert ratelimit.hit("t", "192.0.2.1", limit=1, window=60) is True  # fails open
+    assert len(tries) == 1  # one wait; the rest skipped Redis
+    redis_cache.BREAKER.reset()  # (the period has passed)
+    assert cache.get("page") is None
+    assert len(tries) == 2  # tried again

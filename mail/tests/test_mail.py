@@ -208,6 +208,15 @@ def test_broker_outage_leaves_the_row_pending_and_logs_no_personal_data(monkeypa
     assert f"outbox emails {first.pk}, {second.pk} not queued (OperationalError)" in caplog.text
     assert ADDRESS not in caplog.text
     assert attempts == [[first.pk]]  # not one failed publish per chunk: a request must not wait
+    # The breaker is open: the next requests publish nothing and wait for nothing, and the
+    # sweeper claims nothing (a claim would push the rows' next attempt back).
+    third = queue()
+    assert tasks.enqueue(third.pk) is False
+    assert attempts == [[first.pk]]
+    assert tasks.requeue_due(now=timezone.now() + dt.timedelta(hours=1)) == 0
+    tasks.BREAKER.reset()  # (the period has passed)
+    monkeypatch.setattr(tasks.send_emails, "delay", lambda ids: attempts.append(ids))
+    assert tasks.requeue_due(now=timezone.now() + dt.timedelta(hours=1)) == 3
 
 
 def test_resend_creates_a_new_row_and_keeps_the_old_one(

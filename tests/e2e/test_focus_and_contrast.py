@@ -7,6 +7,7 @@ import re
 import pytest
 
 from seminars.tests.factories import make_seminar
+from tests.public_pages import public_paths
 
 pytestmark = pytest.mark.e2e
 
@@ -80,23 +81,8 @@ def test_every_control_has_a_visible_focus_ring_and_boundary(page, form, languag
 @pytest.mark.parametrize("language", ["ja", "en"])
 def test_every_public_page_reflows_at_320_px_without_sideways_scrolling(page, language):
     """WCAG 1.4.10: the seminar list's facts overflowed a 320 px screen."""
-    from dispatch.tests.factories import make_application
-
-    seminar, application = make_seminar(), make_application()
     page.set_viewport_size({"width": 320, "height": 800})
-    paths = [
-        "",
-        "faq/",
-        "privacy/",
-        "consultation/",
-        "consultation/form/",
-        "dispatch/",
-        "dispatch/apply/",
-        f"dispatch/status/{application.token}/",
-        "seminars/",
-        f"seminars/{seminar.pk}/",
-        "seminars/my-registrations/",
-    ]
+    paths = public_paths()
     wide = {}
     for path in paths:
         page.goto(f"/{language}/{path}")

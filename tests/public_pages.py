@@ -1,0 +1,26 @@
+"""Every public page a person can open, for the tests that go over all of them (HTML
+validity, one language per page, reflow at 320 px)."""
+
+from dispatch.tests.factories import make_application
+from seminars.tests.factories import make_seminar
+
+
+def public_paths() -> list[str]:
+    """The pages' paths after the language prefix, with the records they need made here: an
+    open and a full seminar session and a dispatch application (its status link)."""
+    seminar, full = make_seminar(), make_seminar(capacity=0)
+    application = make_application()
+    return [
+        "",
+        "faq/",
+        "privacy/",
+        "consultation/",
+        "consultation/form/",
+        "dispatch/",
+        "dispatch/apply/",
+        f"dispatch/status/{application.token}/",
+        "seminars/",
+        f"seminars/{seminar.pk}/",
+        f"seminars/{full.pk}/",
+        "seminars/my-registrations/",
+    ]
