@@ -3,6 +3,7 @@ from django.contrib import admin
 from django.urls import include, path
 from django.views.generic import TemplateView
 
+from core.public.flow import keep_answers
 from core.public.page_cache import cached_page
 
 from . import views
@@ -12,6 +13,7 @@ from . import views
 
 urlpatterns = [
     path("healthz", views.healthz, name="healthz"),
+    path("answers/keep", keep_answers, name="keep_answers"),  # (the draft warning's button)
     path("admin/", include("backoffice.urls")),  # the back office's own pages, first
     path("admin/", admin.site.urls),
 ]

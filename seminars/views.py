@@ -12,7 +12,7 @@ from django.utils.translation import gettext as _
 from django.views import View
 from django.views.decorators.http import require_GET
 
-from core.public import ratelimit
+from core.public import language_switch, ratelimit
 from core.public.page_cache import cached_page, no_store
 
 from . import links, services, tasks
@@ -76,16 +76,22 @@ def _published_with_seats(pk: int) -> Seminar:
 class SeminarDetailView(View):
     def get(self, request, pk: int):
         info = _describe(published_session(pk))
+        typed = language_switch.kept(request, _typed_key(pk))
         form = RegistrationForm(
-            full=info["status"] == SeminarStatus.FULL, stamp_for=ratelimit.visitor(request)
+            initial=typed,
+            full=info["status"] == SeminarStatus.FULL,
+            stamp_for=ratelimit.visitor(request),
         )
-        return self._render(request, info, form)
+        return self._render(request, info, form, private=bool(typed))
 
     def post(self, request, pk: int):
         info = self._info(pk)
         seminar = info["seminar"]
         full = info["status"] == SeminarStatus.FULL
         form = RegistrationForm(request.POST, full=full, stamp_for=ratelimit.visitor(request))
+        if language_switch.asked(request):
+            return language_switch.keep_and_show_again(request, form, _typed_key(pk))
+        language_switch.forget(request, _typed_key(pk))
         if form.looks_like_a_bot():
             form.is_valid()
             form.add_error(None, _("Please check your answers and send the form again."))
@@ -134,7 +140,7 @@ class SeminarDetailView(View):
     def _info(self, pk: int) -> dict:
         return _describe(_published_with_seats(pk))
 
-    def _render(self, request, info, form, *, status: int = 200):
+    def _render(self, request, info, form, *, status: int = 200, private: bool = False):
         open_statuses = {SeminarStatus.OPEN, SeminarStatus.FULL}
         response = render(
             request,
@@ -142,10 +148,15 @@ class SeminarDetailView(View):
             {
                 **info,
                 "form": form if info["status"] in open_statuses else None,
+                "switch_form": "answers",
             },
             status=status,
         )
-        return no_store(response) if form.is_bound else response
+        return no_store(response) if form.is_bound or private else response
+
+
+def _typed_key(pk: int) -> str:
+    return f"seminar:{pk}"
 
 
 @require_GET

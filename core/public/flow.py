@@ -20,18 +20,22 @@ from django import forms
 from django.conf import settings
 from django.core.exceptions import ImproperlyConfigured
 from django.db import models
+from django.http import JsonResponse
 from django.shortcuts import redirect, render
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import get_language, ngettext
 from django.utils.translation import gettext as _
 from django.views import View
+from django.views.decorators.http import require_POST
 
 from core import encryption
 
-from . import ratelimit
+from . import language_switch, ratelimit
 from .page_cache import no_store
 
 NOT_STORED = ("website", "form_started", "submission_key")
 DRAFT_MAX_AGE = 2 * 60 * 60  # seconds
+DRAFT_WARNING = 5 * 60  # seconds before the answers go: the page asks whether to keep them
 
 
 class FlowMixin:
@@ -71,13 +75,20 @@ class FlowFormView(FlowMixin, View):
 
     def get(self, request):
         draft = self.load_draft(request) or {}
-        initial = {**draft.get("data", {}), "submission_key": draft.get("key") or uuid.uuid4()}
+        initial = {
+            **draft.get("data", {}),
+            "submission_key": draft.get("key") or uuid.uuid4(),
+            **language_switch.kept(request, self.draft_key),  # (typed since, in the other language)
+        }
         return self.render_form(
             request, self.form_class(initial=initial, stamp_for=ratelimit.visitor(request))
         )
 
     def post(self, request):
         form = self.form_class(request.POST, stamp_for=ratelimit.visitor(request))
+        if language_switch.asked(request):
+            return language_switch.keep_and_show_again(request, form, self.draft_key)
+        language_switch.forget(request, self.draft_key)
         if form.looks_like_a_bot():
             form.is_valid()
             form.add_error(None, _("Please check your answers and send the form again."))
@@ -93,7 +104,8 @@ class FlowFormView(FlowMixin, View):
         return redirect(self.url("check"))
 
     def render_form(self, request, form, status: int = 200):
-        return no_store(render(request, self.template_name, {"form": form}, status=status))
+        context = {"form": form, "switch_form": "answers"}  # (the <form>'s id: language_switch)
+        return no_store(render(request, self.template_name, context, status=status))
 
 
 class FlowCheckView(FlowMixin, View):
@@ -154,6 +166,11 @@ class FlowCheckView(FlowMixin, View):
         return redirect(self.url("thanks"))
 
     def render_check(self, request, draft, *, error: str = "", status: int = 200):
+        # The two hours count from this page: its warning (includes/draft_timeout.html) says
+        # when they end.
+        keeps_two_hours = not request.user.is_authenticated
+        if keeps_two_hours:
+            request.session.set_expiry(DRAFT_MAX_AGE)
         return no_store(
             render(
                 request,
@@ -163,6 +180,8 @@ class FlowCheckView(FlowMixin, View):
                     "error": error,
                     "form_url_name": self.url("form"),
                     "check_url_name": self.url("check"),
+                    "draft_seconds": DRAFT_MAX_AGE if keeps_two_hours else None,
+                    "draft_warning_seconds": DRAFT_WARNING,
                 },
                 status=status,
             )
@@ -181,6 +200,26 @@ class FlowThanksView(FlowMixin, View):
         if record is None:
             return redirect(self.url("form"))
         return no_store(render(request, self.template_name, {self.context_object_name: record}))
+
+
+@require_POST
+def keep_answers(request):
+    """The "keep my answers" of the warning before a draft goes: two hours more from now.
+
+    Sent by the page's script (which asks for JSON and stays on the page) or, without it, as a
+    form that comes back to ``next``. A session already gone stays gone: ``seconds`` is 0."""
+    alive = not request.session.is_empty()
+    if alive and not request.user.is_authenticated:
+        request.session.set_expiry(DRAFT_MAX_AGE)  # (and saved, so the two hours start again)
+    if "application/json" in request.headers.get("Accept", ""):
+        response = JsonResponse({"seconds": DRAFT_MAX_AGE if alive else 0})
+    else:
+        back = request.POST.get("next", "")
+        safe = url_has_allowed_host_and_scheme(
+            back, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+        )
+        response = redirect(back if safe and back.startswith("/") else "/")
+    return no_store(response)
 
 
 def summarise(form: forms.Form, data: dict) -> list[dict]:

@@ -55,10 +55,12 @@ def test_root_redirects_by_the_browsers_language(client, accept, target):
 
 @pytest.mark.parametrize("path", PUBLIC_PATHS)
 def test_language_switcher_stays_on_the_same_page(client, path):
-    html = client.get(f"/ja/{path}").content.decode()
-    assert f'<a href="/en/{path}" hreflang="en" lang="en">English</a>' in html
-    html = client.get(f"/en/{path}").content.decode()
-    assert f'<a href="/ja/{path}" hreflang="ja" lang="ja">日本語</a>' in html
+    """A link, or on a page with a form a button of the form sent there (language_switch)."""
+    for current, other, name in (("ja", "en", "English"), ("en", "ja", "日本語")):
+        html = client.get(f"/{current}/{path}").content.decode()
+        link = f'<a href="/{other}/{path}" hreflang="{other}" lang="{other}">{name}</a>'
+        button = re.search(rf'<button [^>]*formaction="/{other}/{path}"[^>]*>{name}</button>', html)
+        assert link in html or button, path
 
 
 def test_language_switcher_keeps_the_search(client):
