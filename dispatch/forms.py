@@ -13,6 +13,7 @@ from django.urls import reverse
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
+from core import postal
 from core.public.forms import BotTrapMixin, PortalForm, clean_phone_number, half_width
 from core.public.layouts import CachedBlankLayout
 
@@ -179,10 +180,37 @@ class ApplicationForm(CachedBlankLayout, BotTrapMixin, PortalForm, forms.ModelFo
         for name, token in autocomplete.items():
             self.fields[name].widget.attrs["autocomplete"] = token
         self.use_input_types()
+        self._look_up_postal_codes()
         self.fields["consent_privacy"].help_text = format_html(
             '<a href="{}">{}</a>', reverse("privacy"), _("Read the privacy notice")
         )
         self.order_fields(FIELD_ORDER)
+
+    def _look_up_postal_codes(self) -> None:
+        """What static/js/postal-code.js needs: where the areas are, which field to fill, what
+        to say (in the page's language) in the live status under the field."""
+        self.fields["postal_code"].widget.attrs.update(
+            {
+                "data-postal-areas": reverse("postal_area", args=["000"]).replace("000", "{}"),
+                "data-postal-fills": "id_address",
+                "data-postal-filled": _(
+                    "We have filled in the address with %(place)s. Add the block and building "
+                    "number after it."
+                ),
+                "data-postal-tokyo": _("This postal code is for %(place)s."),
+                "data-postal-other": _(
+                    "This postal code is in %(prefecture)s, outside Tokyo. Only organisations "
+                    "with their main office in Tokyo can apply."
+                ),
+                "data-postal-unknown": _(
+                    "We cannot find this postal code in Japan Post's list. Check the number."
+                ),
+            }
+        )
+        self.fields["postal_code"].help_text = format_html(
+            '{}<span class="d-block" id="postal-code-status" role="status"></span>',
+            self.fields["postal_code"].help_text,
+        )
 
     @property
     def helper(self) -> FormHelper:
@@ -226,6 +254,26 @@ class ApplicationForm(CachedBlankLayout, BotTrapMixin, PortalForm, forms.ModelFo
                 code="outside_tokyo",
             )
         return address
+
+    def clean(self):
+        """The address written in Japanese names the city of its postal code (Japan Post's
+        data): a mistyped code or address is caught here, not by a returned letter."""
+        cleaned = super().clean()
+        code, address = cleaned.get("postal_code"), cleaned.get("address", "")
+        place = postal.lookup(code) if code and address.startswith(postal.TOKYO) else None
+        if place and not postal.matches_address(place, address):
+            self.add_error(
+                "address",
+                forms.ValidationError(
+                    _(
+                        "The address does not match postal code %(code)s, which is for "
+                        "%(place)s. Check the postal code and the address."
+                    ),
+                    code="postal_code_mismatch",
+                    params={"code": code, "place": str(place)},
+                ),
+            )
+        return cleaned
 
     def clean_contact_phone(self) -> str:
         return clean_phone_number(self.cleaned_data["contact_phone"])

@@ -1,6 +1,6 @@
 from django.conf.urls.i18n import i18n_patterns
 from django.contrib import admin
-from django.urls import include, path
+from django.urls import include, path, re_path
 from django.views.generic import TemplateView
 
 from core.public.flow import keep_answers
@@ -14,6 +14,7 @@ from . import views
 urlpatterns = [
     path("healthz", views.healthz, name="healthz"),
     path("answers/keep", keep_answers, name="keep_answers"),  # (the draft warning's button)
+    re_path(r"^postal-codes/(?P<prefix>[0-9]{3})\.json$", views.postal_area, name="postal_area"),
     path("admin/", include("backoffice.urls")),  # the back office's own pages, first
     path("admin/", admin.site.urls),
 ]

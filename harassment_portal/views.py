@@ -1,4 +1,4 @@
-"""Cross-cutting views: the home page and the health check."""
+"""Cross-cutting views: the home page, the postal-code areas and the health check."""
 
 from __future__ import annotations
 
@@ -10,8 +10,9 @@ from django.http import JsonResponse
 from django.shortcuts import render
 from django.utils import timezone
 from django.views.decorators.cache import never_cache
-from django.views.decorators.http import require_GET
+from django.views.decorators.http import require_GET, require_safe
 
+from core import postal
 from core.public.page_cache import cached_page
 from mail.models import OutboxEmail
 
@@ -20,6 +21,17 @@ from mail.models import OutboxEmail
 @cached_page("home")
 def home(request):
     return render(request, "home.html")
+
+
+@require_safe
+def postal_area(request, prefix: str):
+    """Every postal code of a three-digit area, for the address forms' script
+    (static/js/postal-code.js). Only the area is in the URL, never a whole code."""
+    response = JsonResponse(
+        postal.area(prefix), json_dumps_params={"ensure_ascii": False, "separators": (",", ":")}
+    )
+    response["Cache-Control"] = "public, max-age=86400"  # (Japan Post's data changes monthly)
+    return response
 
 
 @never_cache
