@@ -80,7 +80,10 @@ def test_confirmation_email_content_in_japanese(mailoutbox, django_capture_on_co
     assert message.to == ["hanako@example.jp"]
     assert message.subject == f"[{consultation.reference}] ご相談を受け付けました"
     assert consultation.reference in message.body
-    assert "2026年12月8日(火)" in message.body
+    # The same words as the thanks page: a reply from that day on, and the time received in
+    # the one date style (Tokyo time).
+    assert "回答予定: 2026年12月8日（火）以降" in message.body
+    assert "受付: 2026年12月4日（金）18:00" in message.body
     assert "0120-182-276" in message.body and "110" in message.body
     assert "法的な判断" in message.body  # the disclaimers
     # The account itself is never sent back by email, nor put in the subject.
@@ -94,7 +97,7 @@ def test_confirmation_email_in_english(mailoutbox, django_capture_on_commit_call
     message = mailoutbox[0]
     assert message.subject == f"[{consultation.reference}] We have received your consultation"
     assert "Thank you for contacting us." in message.body
-    assert "Wed 2 December 2026" in message.body
+    assert "Reply expected: from Wednesday 2 December 2026" in message.body
 
 
 ALL_MOVES = [(a, b) for a in Status.values for b in Status.values if a != b]

@@ -15,25 +15,42 @@ _JA_WEEKDAYS = "月火水木金土日"
 
 @register.filter
 def office_date(value: dt.date | dt.datetime | None) -> str:
-    """A date as the office writes it: ``2026年12月7日(月)`` / ``Mon 7 December 2026``."""
+    """A date as the office writes it, the one style of pages and emails:
+    ``2026年12月7日（月）`` / ``Monday 7 December 2026``; a moment by its Tokyo date."""
     if not value:
         return ""
     if isinstance(value, dt.datetime):  # the Tokyo date, not the UTC one
         value = timezone.localdate(value)
     if get_language() == "ja":
-        return f"{value.year}年{value.month}月{value.day}日({_JA_WEEKDAYS[value.weekday()]})"
-    return f"{value:%a} {value.day} {value:%B %Y}"
+        return f"{value.year}年{value.month}月{value.day}日（{_JA_WEEKDAYS[value.weekday()]}）"
+    return f"{value:%A} {value.day} {value:%B %Y}"
+
+
+@register.filter
+def office_datetime(value: dt.datetime | None) -> str:
+    """``2026年12月7日（月）14:30`` / ``Monday 7 December 2026, 14:30``, in Tokyo time."""
+    if not value:
+        return ""
+    moment = timezone.localtime(value)
+    day = office_date(moment.date())
+    return f"{day}{moment:%H:%M}" if get_language() == "ja" else f"{day}, {moment:%H:%M}"
+
+
+@register.simple_tag
+def office_period(start: dt.datetime, end: dt.datetime) -> str:
+    """A session or a visit: ``2026年12月10日（木）14:00〜16:00`` /
+    ``Thursday 10 December 2026, 14:00 to 16:00 (Japan time)``."""
+    start, end = timezone.localtime(start), timezone.localtime(end)
+    day = office_date(start.date())
+    if get_language() == "ja":
+        return f"{day}{start:%H:%M}〜{end:%H:%M}"
+    return f"{day}, {start:%H:%M} to {end:%H:%M} (Japan time)"
 
 
 @register.filter
 def session_time(seminar) -> str:
-    """``2026年12月10日(木) 14:00~16:00`` / ``Thu 10 December 2026, 14:00-16:00 (JST)``."""
-    start = timezone.localtime(seminar.starts_at)
-    end = timezone.localtime(seminar.ends_at)
-    day = office_date(start.date())
-    if get_language() == "ja":
-        return f"{day} {start:%H:%M}~{end:%H:%M}"
-    return f"{day}, {start:%H:%M}-{end:%H:%M} (JST)"
+    """A seminar session's date and time (``office_period``)."""
+    return office_period(seminar.starts_at, seminar.ends_at)
 
 
 @register.simple_tag(takes_context=True)

@@ -191,9 +191,9 @@ def test_dates_are_shown_as_tokyo_dates():
 
     early_morning = dt.datetime(2026, 12, 1, 23, 30, tzinfo=dt.UTC)  # Wed 08:30 in Tokyo
     with translation.override("en"):
-        assert office_date(early_morning) == "Wed 2 December 2026"
+        assert office_date(early_morning) == "Wednesday 2 December 2026"
     with translation.override("ja"):
-        assert office_date(early_morning) == "2026年12月2日(水)"
+        assert office_date(early_morning) == "2026年12月2日（水）"
 
 
 def test_office_open_hours():

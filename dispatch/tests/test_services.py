@@ -103,7 +103,7 @@ def test_the_whole_journey_emails_the_applicant(
         f"[{ref}] 訪問日程が決まりました",
     ]
     acknowledgement, decision, to_applicant, to_expert = mailoutbox
-    assert "Wed 13 May 2026" in acknowledgement.body  # we will contact you by
+    assert "Wednesday 13 May 2026" in acknowledgement.body  # we will contact you by
     assert f"/en/dispatch/status/{application.token}/" in acknowledgement.body
     assert "Your expert is Ichiro Sato" in decision.body
     assert to_expert.to == [expert.email]

@@ -40,7 +40,7 @@ def test_overview_shows_the_deadline_for_an_application_today(client, monkeypatc
 
     monkeypatch.setattr(timezone, "now", lambda: dt.datetime(2026, 5, 1, 10, tzinfo=TOKYO))
     html = client.get(url("overview", language="en")).content.decode()
-    assert "Wed 13 May 2026" in html and url("form", language="en") in html
+    assert "Wednesday 13 May 2026" in html and url("form", language="en") in html
 
 
 @pytest.mark.parametrize(
@@ -102,21 +102,22 @@ def test_status_link_shows_each_step(client):
     staff = User.objects.create_user("coordinator", is_staff=True)
     application = make_application(language="en")
     path = url("status", application.token, language="en")
-    assert "We will contact you by Wed 13 May 2026" in client.get(path).content.decode()
+    assert "We will contact you by Wednesday 13 May 2026" in client.get(path).content.decode()
     services.record_contact(application, by=staff)
     services.schedule_interview(
         application, by=staff, at=dt.datetime(2026, 5, 12, 10, tzinfo=TOKYO)
     )
     assert (
-        "The preliminary interview is on Tue 12 May 2026 at 10:00."
+        "The preliminary interview is on Tuesday 12 May 2026 at 10:00."
         in client.get(path).content.decode()
     )
     services.record_interview(application, by=staff, held_on=dt.date(2026, 5, 18))
-    assert "We will tell you our decision by Mon 25 May 2026." in client.get(path).content.decode()
+    decision = "We will tell you our decision by Monday 25 May 2026."
+    assert decision in client.get(path).content.decode()
     services.approve_application(application, by=staff, expert=make_expert(name="Ichiro Sato"))
     services.plan_visit(application, by=staff, starts_at=dt.datetime(2026, 6, 2, 14, tzinfo=TOKYO))
     page = client.get(path).content.decode()
-    assert "Your expert is Ichiro Sato" in page and "Tue 2 June 2026 14:00" in page
+    assert "Your expert is Ichiro Sato" in page and "Tuesday 2 June 2026, 14:00 to" in page
     assert "1 of 5" in page
 
 
@@ -145,9 +146,9 @@ def test_a_closure_change_shows_on_the_cached_overview_at_once(client, monkeypat
     monkeypatch.setattr(timezone, "now", lambda: dt.datetime(2026, 5, 1, 10, tzinfo=TOKYO))
     if change == "delete":
         closure = OfficeClosure.objects.create(date=dt.date(2026, 5, 11), reason="Maintenance")
-        before, after = "Thu 14 May 2026", "Wed 13 May 2026"
+        before, after = "Thursday 14 May 2026", "Wednesday 13 May 2026"
     else:
-        before, after = "Wed 13 May 2026", "Thu 14 May 2026"
+        before, after = "Wednesday 13 May 2026", "Thursday 14 May 2026"
     assert before in client.get(url("overview", language="en")).content.decode()
     assert before in client.get(url("overview", language="en")).content.decode()  # cached
     if change == "delete":
@@ -163,9 +164,9 @@ def test_the_overview_moves_on_at_17_00_tokyo_time(client, monkeypatch):
 
     now = dt.datetime(2026, 5, 1, 16, 59, tzinfo=TOKYO)  # Friday, office still open
     monkeypatch.setattr(timezone, "now", lambda: now)
-    assert "Wed 13 May 2026" in client.get(url("overview", language="en")).content.decode()
+    assert "Wednesday 13 May 2026" in client.get(url("overview", language="en")).content.decode()
     now = now.replace(hour=17)  # counts from Thursday 7 May, after Golden Week
-    assert "Thu 14 May 2026" in client.get(url("overview", language="en")).content.decode()
+    assert "Thursday 14 May 2026" in client.get(url("overview", language="en")).content.decode()
 
 
 @override_settings(DISPATCH_RATE_LIMIT_PER_HOUR=1)

@@ -128,5 +128,5 @@ def test_dispatch_overview_computes_the_contact_deadline_for_today(client, monke
     # Friday 2026-05-01, 10:00 in Tokyo: contact by Wednesday 2026-05-13 (DOMAIN.md 4.4).
     now = dt.datetime(2026, 5, 1, 10, 0, tzinfo=ZoneInfo("Asia/Tokyo"))
     monkeypatch.setattr(timezone, "now", lambda: now)
-    assert "2026年5月13日(水)" in client.get("/ja/dispatch/").content.decode()
-    assert "Wed 13 May 2026" in client.get("/en/dispatch/").content.decode()
+    assert "2026年5月13日（水）" in client.get("/ja/dispatch/").content.decode()
+    assert "Wednesday 13 May 2026" in client.get("/en/dispatch/").content.decode()

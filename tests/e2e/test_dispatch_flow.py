@@ -103,13 +103,13 @@ def test_the_office_works_the_application_and_the_status_link_follows(page, live
     page.fill("#id_at_1", "10:00")
     page.locator('input[type="submit"]').click()
     page.goto(status_path)
-    assert "The preliminary interview is on Tue 8 December 2026 at 10:00." in page.content()
+    assert "The preliminary interview is on Tuesday 8 December 2026 at 10:00." in page.content()
 
     button("面談を記録する|Record the interview")
     page.fill("#id_held_on", "2026-12-08")
     page.locator('input[type="submit"]').click()
     page.goto(status_path)
-    assert "We will tell you our decision by Tue 15 December 2026." in page.content()
+    assert "We will tell you our decision by Tuesday 15 December 2026." in page.content()
 
     button("承認して専門家を割り当てる|Approve and assign")
     assert page.locator("#id_expert").input_value() == str(expert.pk)  # the best match
@@ -124,5 +124,5 @@ def test_the_office_works_the_application_and_the_status_link_follows(page, live
     page.goto(status_path)
     text = page.locator("main").inner_text()
     assert "Your expert is Ichiro Sato" in text
-    assert "Tue 12 January 2027 14:00" in text and "1 of 5" in text
+    assert "Tuesday 12 January 2027, 14:00 to" in text and "1 of 5" in text
     assert_accessible(page)

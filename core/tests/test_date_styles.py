@@ -1,0 +1,60 @@
+"""One date style per language in pages and emails, always Tokyo time (core/templatetags)."""
+
+import datetime as dt
+from zoneinfo import ZoneInfo
+
+import pytest
+from django.template import Context, Template
+from django.utils import translation
+
+from core.templatetags.portal import office_date, office_datetime, office_period
+
+UTC = dt.UTC
+TOKYO = ZoneInfo("Asia/Tokyo")
+# 18:30 UTC on Sunday 6 December is 03:30 on Monday 7 December in Tokyo.
+LATE_SUNDAY_UTC = dt.datetime(2026, 12, 6, 18, 30, tzinfo=UTC)
+
+STYLES = {
+    "ja": {
+        "date": "2026年12月7日（月）",
+        "datetime": "2026年12月7日（月）03:30",
+        "period": "2026年12月10日（木）14:00〜16:00",
+    },
+    "en": {
+        "date": "Monday 7 December 2026",
+        "datetime": "Monday 7 December 2026, 03:30",
+        "period": "Thursday 10 December 2026, 14:00 to 16:00 (Japan time)",
+    },
+}
+
+
+@pytest.mark.parametrize("language", ["ja", "en"])
+def test_each_style_in_tokyo_time(language):
+    start = dt.datetime(2026, 12, 10, 5, 0, tzinfo=UTC)  # 14:00 in Tokyo
+    with translation.override(language):
+        assert office_date(LATE_SUNDAY_UTC) == STYLES[language]["date"]
+        assert office_date(dt.date(2026, 12, 7)) == STYLES[language]["date"]
+        assert office_datetime(LATE_SUNDAY_UTC) == STYLES[language]["datetime"]
+        assert office_period(start, start + dt.timedelta(hours=2)) == STYLES[language]["period"]
+
+
+def test_japanese_uses_full_width_brackets_and_the_wave_dash():
+    with translation.override("ja"):
+        text = office_period(
+            dt.datetime(2026, 12, 10, 14, tzinfo=TOKYO), dt.datetime(2026, 12, 10, 16, tzinfo=TOKYO)
+        )
+    assert "(" not in text and "~" not in text and "（木）" in text and "〜" in text
+
+
+def test_the_templates_get_the_same_filters():
+    template = Template(
+        "{% load portal %}{{ at|office_datetime }}|{% office_period at later %}"
+        "|{{ none|office_date }}"
+    )
+    with translation.override("en"):
+        out = template.render(
+            Context({"at": LATE_SUNDAY_UTC, "later": LATE_SUNDAY_UTC + dt.timedelta(hours=1)})
+        )
+    assert (
+        out == "Monday 7 December 2026, 03:30|Monday 7 December 2026, 03:30 to 04:30 (Japan time)|"
+    )
