@@ -114,7 +114,7 @@ def test_consultation_form_passes_axe_in_its_error_state_too(page, no_fill_delay
     from axe_playwright_python.sync_playwright import Axe
 
     page.goto(f"/{language}/consultation/form/")
-    page.locator("button[type=submit]").click()  # everything missing
+    page.locator("#answers button[type=submit]").click()  # everything missing
     assert page.locator("#error-summary").is_visible()
     assert page.evaluate("document.activeElement.id") == "error-summary"
     results = Axe().run(page, options={"runOnly": {"type": "tag", "values": WCAG_22_AA}})

@@ -102,3 +102,12 @@ def test_escape_means_keep_going(page):
         page.keyboard.press("Escape")
     assert answer.value.json() == {"seconds": 7200}
     dialog.wait_for(state="hidden")
+
+
+def test_enter_in_a_field_sends_the_form_and_does_not_switch_language(page):
+    page.goto("/en/consultation/form/")
+    page.locator("#id_email").fill("hanako@example.jp")
+    page.locator("#id_email").press("Enter")
+    page.locator("#error-summary").wait_for()  # sent, and checked: the rest is missing
+    assert page.locator("html").get_attribute("lang") == "en"
+    assert page.locator("#id_email").input_value() == "hanako@example.jp"
