@@ -13,9 +13,9 @@ from . import services
 from .models import DispatchApplication, Expert
 
 EXPERTS = [
-    ("佐藤 一郎(社会保険労務士)", ["labour", "law"], ["retail", "food_service"]),
-    ("鈴木 花子(産業カウンセラー)", ["mental_health", "labour"], ["medical", "nursing_welfare"]),
-    ("高橋 健(消費生活アドバイザー)", ["consumer", "industry"], ["retail", "call_centre"]),
+    ("佐藤 一郎（社会保険労務士）", ["labour", "law"], ["retail", "food_service"]),
+    ("鈴木 花子（産業カウンセラー）", ["mental_health", "labour"], ["medical", "nursing_welfare"]),
+    ("高橋 健（消費生活アドバイザー）", ["consumer", "industry"], ["retail", "call_centre"]),
 ]
 
 

@@ -15,7 +15,7 @@ from core import business_days
 from . import services
 from .models import Level, Seminar
 
-PLACEHOLDER_JA = "(内容は仮のものです。詳細は決まり次第お知らせします。)"
+PLACEHOLDER_JA = "（内容は仮のものです。詳細は決まり次第お知らせします。）"
 PLACEHOLDER_EN = "(Placeholder: details will be announced.)"
 OVERVIEW_JA = "カスタマー・ハラスメント防止の研究と実践の第一人者が講師を務めます。"
 OVERVIEW_EN = "A leading expert in customer-harassment prevention, research and practice. "

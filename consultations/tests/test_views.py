@@ -77,7 +77,7 @@ def test_empty_form_lists_every_problem_at_the_top_and_beside_each_field(client)
 
 def test_errors_are_translated(client):
     html = client.post(url("form", "ja"), fresh_form(client, "ja")).content.decode()
-    assert "<title>エラー:" in html
+    assert "<title>エラー：" in html
     assert "返信のため、メールアドレスを入力してください。" in html
 
 

@@ -107,7 +107,7 @@ def test_a_freed_seat_goes_to_the_first_on_the_waiting_list(
     assert first.promoted_at is not None
     subjects = [m.subject for m in mailoutbox]
     assert f"[{seated.reference}] 参加申込みを取り消しました" in subjects
-    assert f"[{first.reference}] 参加が確定しました(キャンセル待ちからの繰り上げ)" in subjects
+    assert f"[{first.reference}] 参加が確定しました（キャンセル待ちからの繰り上げ）" in subjects
 
 
 def test_raising_the_capacity_moves_people_up():
