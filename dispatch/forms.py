@@ -28,7 +28,6 @@ from .models import (
     Support,
 )
 
-_POSTAL_CODE = re.compile(r"^([0-9]{3})-?([0-9]{4})$", re.ASCII)
 # Tokyo's postal codes run from 100 to 208 (the 23 wards, Tama and the islands).
 TOKYO_POSTAL_PREFIXES = range(100, 209)
 
@@ -230,7 +229,7 @@ class ApplicationForm(CachedBlankLayout, BotTrapMixin, PortalForm, forms.ModelFo
 
     def clean_postal_code(self) -> str:
         value = half_width(self.cleaned_data["postal_code"]).replace(" ", "")
-        match = _POSTAL_CODE.match(value)
+        match = postal.CODE.match(value)
         if not match:
             raise forms.ValidationError(_("Enter a postal code like 163-8001."), code="invalid")
         if int(match.group(1)) not in TOKYO_POSTAL_PREFIXES:

@@ -148,7 +148,7 @@ class SeminarDetailView(View):
             {
                 **info,
                 "form": form if info["status"] in open_statuses else None,
-                "switch_form": "answers",
+                "switch_form": language_switch.FORM_ID,
             },
             status=status,
         )

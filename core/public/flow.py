@@ -10,7 +10,6 @@ and resubmit) finds what the first send stored.
 
 from __future__ import annotations
 
-import json
 import uuid
 from collections.abc import Callable
 from typing import Any
@@ -18,7 +17,6 @@ from typing import Any
 from crispy_forms.layout import Fieldset
 from django import forms
 from django.conf import settings
-from django.core.exceptions import ImproperlyConfigured
 from django.db import models
 from django.http import JsonResponse
 from django.shortcuts import redirect, render
@@ -28,13 +26,11 @@ from django.utils.translation import gettext as _
 from django.views import View
 from django.views.decorators.http import require_POST
 
-from core import encryption
-
-from . import language_switch, ratelimit
+from . import drafts, language_switch, ratelimit
 from .page_cache import no_store
 
 NOT_STORED = ("website", "form_started", "submission_key")
-DRAFT_MAX_AGE = 2 * 60 * 60  # seconds
+DRAFT_MAX_AGE = drafts.MAX_AGE
 DRAFT_WARNING = 5 * 60  # seconds before the answers go: the page asks whether to keep them
 
 
@@ -54,20 +50,10 @@ class FlowMixin:
         return read_draft(request.session, self.draft_key)
 
     def save_draft(self, request, draft: dict) -> None:
-        request.session[self.draft_key] = encryption.encrypt(
-            # UTF-8 as is: Japanese answers escaped as \uXXXX would take twice the space
-            json.dumps(draft, ensure_ascii=False)
-        )
+        drafts.store(request.session, self.draft_key, draft)
 
 
-def read_draft(session, key: str) -> dict | None:
-    token = session.get(key)
-    if not isinstance(token, str):
-        return None
-    try:
-        return json.loads(encryption.decrypt(token))
-    except ImproperlyConfigured:  # made with a key since removed: start again
-        return None
+read_draft = drafts.load
 
 
 class FlowFormView(FlowMixin, View):
@@ -97,14 +83,11 @@ class FlowFormView(FlowMixin, View):
             return self.render_form(request, form)
         data = {k: v for k, v in form.cleaned_data.items() if k not in NOT_STORED}
         self.save_draft(request, {"data": data, "key": str(form.cleaned_data["submission_key"])})
-        if not request.user.is_authenticated:
-            # The answers may be sensitive and the computer shared: keep them two hours
-            # at most.
-            request.session.set_expiry(DRAFT_MAX_AGE)
+        drafts.keep_two_hours(request)
         return redirect(self.url("check"))
 
     def render_form(self, request, form, status: int = 200):
-        context = {"form": form, "switch_form": "answers"}  # (the <form>'s id: language_switch)
+        context = {"form": form, "switch_form": language_switch.FORM_ID}
         return no_store(render(request, self.template_name, context, status=status))
 
 
@@ -168,9 +151,7 @@ class FlowCheckView(FlowMixin, View):
     def render_check(self, request, draft, *, error: str = "", status: int = 200):
         # The two hours count from this page: its warning (includes/draft_timeout.html) says
         # when they end.
-        keeps_two_hours = not request.user.is_authenticated
-        if keeps_two_hours:
-            request.session.set_expiry(DRAFT_MAX_AGE)
+        keeps_two_hours = drafts.keep_two_hours(request)
         return no_store(
             render(
                 request,
@@ -209,8 +190,8 @@ def keep_answers(request):
     Sent by the page's script (which asks for JSON and stays on the page) or, without it, as a
     form that comes back to ``next``. A session already gone stays gone: ``seconds`` is 0."""
     alive = not request.session.is_empty()
-    if alive and not request.user.is_authenticated:
-        request.session.set_expiry(DRAFT_MAX_AGE)  # (and saved, so the two hours start again)
+    if alive:
+        drafts.keep_two_hours(request)  # (and saved, so the two hours start again)
     if "application/json" in request.headers.get("Accept", ""):
         response = JsonResponse({"seconds": DRAFT_MAX_AGE if alive else 0})
     else:

@@ -15,16 +15,20 @@ from faq import services as faq_services
 pytestmark = pytest.mark.django_db
 
 
-@pytest.fixture
-def redis_down():
-    closed = {
+def redis_cache_at(port: int, timeout: float) -> dict:
+    """CACHES for the portal's cache backend on a Redis at ``port`` of this machine."""
+    return {
         "default": {
             "BACKEND": "harassment_portal.backends.cache.ResilientRedisCache",
-            "LOCATION": f"redis://127.0.0.1:{free_port()}/0",
-            "OPTIONS": {"socket_connect_timeout": 0.5, "socket_timeout": 0.5},
+            "LOCATION": f"redis://127.0.0.1:{port}/0",
+            "OPTIONS": {"socket_connect_timeout": timeout, "socket_timeout": timeout},
         }
     }
-    with override_settings(CACHES=closed):
+
+
+@pytest.fixture
+def redis_down():
+    with override_settings(CACHES=redis_cache_at(free_port(), 0.5)):
         yield
 
 
@@ -70,14 +74,7 @@ def redis_hung():
     listener = socket.socket()
     listener.bind(("127.0.0.1", 0))
     listener.listen(64)  # never accepted: the kernel completes the handshakes
-    hung = {
-        "default": {
-            "BACKEND": "harassment_portal.backends.cache.ResilientRedisCache",
-            "LOCATION": f"redis://127.0.0.1:{listener.getsockname()[1]}/0",
-            "OPTIONS": {"socket_connect_timeout": 0.2, "socket_timeout": 0.2},
-        }
-    }
-    with override_settings(CACHES=hung):
+    with override_settings(CACHES=redis_cache_at(listener.getsockname()[1], 0.2)):
         yield
     listener.close()
 

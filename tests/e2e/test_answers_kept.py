@@ -31,10 +31,14 @@ def test_switching_language_keeps_a_half_filled_form(page, start, other, name):
 def test_the_switch_is_reached_and_used_by_keyboard(page):
     page.goto("/ja/consultation/form/")
     page.locator("#id_name").fill("佐藤 次郎")
-    button = page.get_by_role("button", name="English")
-    button.focus()
-    outline = page.evaluate("getComputedStyle(document.activeElement).outlineStyle")
-    assert outline != "none"
+    for _ in range(25):  # back from the field, by keyboard, up to the switcher in the header
+        page.keyboard.press("Shift+Tab")
+        if page.evaluate("document.activeElement.textContent.trim()") == "English":
+            break
+    focused = page.evaluate(
+        "[document.activeElement.name, getComputedStyle(document.activeElement).outlineStyle]"
+    )
+    assert focused == ["switch_language", "solid"]  # the switcher's button, its ring visible
     page.keyboard.press("Enter")
     page.wait_for_url("**/en/consultation/form/")
     assert page.locator("#id_name").input_value() == "佐藤 次郎"
