@@ -14,6 +14,7 @@ def public_paths() -> list[str]:
         "",
         "faq/",
         "privacy/",
+        "accessibility/",
         "consultation/",
         "consultation/form/",
         "dispatch/",

@@ -11,7 +11,11 @@ from pathlib import Path
 import pytest
 
 from conftest import require_service
-from seminars.tests.factories import make_seminar
+from consultations.tests import test_views as consultation_views
+from dispatch.tests import test_views as dispatch_views
+from seminars import links
+from seminars.tests.factories import FORM as SEMINAR_FORM
+from seminars.tests.factories import make_seminar, register
 from tests.public_pages import public_paths
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("no_fill_delay")]
@@ -42,6 +46,39 @@ def pages(client, language: str) -> dict[str, str]:
         found[f"{path} (errors)"] = response.content.decode()
     response = client.post(f"/{language}/seminars/my-registrations/", {"email": "not an address"})
     found["my-registrations (errors)"] = response.content.decode()
+    found.update(journey_pages(client, language))
+    return found
+
+
+def journey_pages(client, language: str) -> dict[str, str]:
+    """The pages after a form: check your answers, the thanks pages, the personal link."""
+    found = {}
+    for name, views in [("consultation", consultation_views), ("dispatch", dispatch_views)]:
+        views.post_form(client, language)
+        check = views.url("check", language=language)
+        found[f"{name} check"] = client.get(check).content.decode()
+        response = client.post(check, follow=True)
+        assert response.status_code == 200 and response.redirect_chain, name
+        found[f"{name} thanks"] = response.content.decode()
+    seminar = make_seminar()
+    form = client.get(f"/{language}/seminars/{seminar.pk}/").context["form"]
+    response = client.post(
+        f"/{language}/seminars/{seminar.pk}/",
+        {**SEMINAR_FORM, "form_started": form.initial["form_started"]},
+        follow=True,
+    )
+    assert response.redirect_chain, "the registration was not accepted"
+    found["seminar thanks"] = response.content.decode()
+    registration = register(seminar, 2, language=language)
+    manage = links.manage_path(registration)
+    found["registration manage"] = client.get(manage).content.decode()
+    found["registration cancel?"] = client.get(f"{manage}?cancel=1").content.decode()
+    response = client.post(manage, {"action": "resend"}, follow=True)
+    found["registration resent"] = response.content.decode()
+    response = client.post(
+        f"/{language}/seminars/my-registrations/", {"email": registration.email}, follow=True
+    )
+    found["my-registrations (sent)"] = response.content.decode()
     return found
 
 
