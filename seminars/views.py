@@ -233,19 +233,26 @@ class ManageView(View):
 
 
 class MyRegistrationsView(View):
+    TYPED = "my-registrations"  # what was typed, kept over a switch of language
+
     def get(self, request):
-        return render(request, "seminars/my_registrations.html", {"form": MyRegistrationsForm()})
+        typed = language_switch.kept(request, self.TYPED)
+        response = self._render(request, MyRegistrationsForm(initial=typed))
+        return no_store(response) if typed else response
 
     def post(self, request):
         form = MyRegistrationsForm(request.POST)
+        if language_switch.asked(request):
+            return language_switch.keep_and_show_again(request, form, self.TYPED)
+        language_switch.forget(request, self.TYPED)
         if not form.is_valid():
-            return no_store(render(request, "seminars/my_registrations.html", {"form": form}))
+            return no_store(self._render(request, form))
         email = services.normalize_email(form.cleaned_data["email"])
         if not ratelimit.within_public_limits(
             request, "my-registrations", person=email, per_person=settings.LINKS_RATE_LIMIT_PER_HOUR
         ):
             form.add_error(None, _("Too many requests. Please try again in an hour."))
-            return render(request, "seminars/my_registrations.html", {"form": form}, status=429)
+            return self._render(request, form, status=429)
         tasks.queue_my_registrations(email)
         messages.success(
             request,
@@ -255,3 +262,7 @@ class MyRegistrationsView(View):
             ),
         )
         return redirect("seminars:my_registrations")
+
+    def _render(self, request, form, *, status: int = 200):
+        context = {"form": form, "switch_form": language_switch.FORM_ID}
+        return render(request, "seminars/my_registrations.html", context, status=status)

@@ -136,3 +136,18 @@ def test_an_oversized_switch_keeps_nothing_and_fails_nothing(client):
     )
     assert response.status_code == 302
     assert "あああ" not in client.get("/en/consultation/form/").content.decode()
+
+
+def test_the_my_registrations_address_survives_the_switch_and_sends_nothing(client, mailoutbox):
+    path_ja, path_en = "/ja/seminars/my-registrations/", "/en/seminars/my-registrations/"
+    assert 'form="answers"' in client.get(path_ja).content.decode()  # the switcher is a button
+    response = switch(client, path_ja, path_en, {"email": "hanako@example.jp"}, "en")
+    assert response.status_code == 302 and response.url == path_en
+    page = client.get(path_en)
+    assert 'value="hanako@example.jp"' in page.content.decode()
+    assert "no-store" in page["Cache-Control"]
+    assert 'id="error-summary"' not in page.content.decode()
+    assert mailoutbox == []  # a switch is not a request for the links
+    # A normal send forgets it.
+    client.post(path_en, {"email": "hanako@example.jp"})
+    assert "hanako@example.jp" not in client.get(path_en).content.decode()
