@@ -7,6 +7,7 @@ from django.core.exceptions import ValidationError
 from django.utils import timezone
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext
 
 from core.admin import (
     HistoryAdmin,
@@ -250,7 +251,7 @@ class ConsultationAdmin(ServiceActionsMixin, HistoryAdmin):
 
     @admin.display(description=_("kinds of conduct"))
     def conduct_type_list(self, obj: Consultation) -> str:
-        return ", ".join(obj.conduct_type_labels) or "-"
+        return pgettext("list separator", ", ").join(obj.conduct_type_labels) or "-"
 
     @admin.display(description=_("deadline"), ordering="reply_due_on")
     def deadline(self, obj: Consultation) -> str:

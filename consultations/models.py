@@ -6,6 +6,7 @@ import datetime as dt
 
 from django.conf import settings
 from django.db import models
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from core.choices import Industry
@@ -235,7 +236,7 @@ class ConsultationEvent(StatusEvent):
         pass
 
     def __str__(self) -> str:
-        return f"{self.consultation} {self.action} {self.at:%Y-%m-%d %H:%M}"
+        return f"{self.consultation} {self.action} {timezone.localtime(self.at):%Y-%m-%d %H:%M}"
 
 
 class ConsultationRecord(models.Model):
@@ -256,7 +257,7 @@ class ConsultationRecord(models.Model):
         ordering = ["at", "pk"]
 
     def __str__(self) -> str:
-        return f"{self.consultation} {self.at:%Y-%m-%d %H:%M}"
+        return f"{self.consultation} {timezone.localtime(self.at):%Y-%m-%d %H:%M}"
 
 
 class ConsultationNote(ConsultationRecord):

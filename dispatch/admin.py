@@ -9,6 +9,7 @@ from django.db.models import Count, OuterRef, Q
 from django.utils import timezone
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext
 
 from core import business_days
 from core.admin import (
@@ -314,7 +315,7 @@ class ExpertAdmin(AddressSearchMixin, HistoryAdmin):
     @admin.display(description=_("specialisms"))
     def specialism_list(self, obj):
         labels = dict(Specialism.choices)
-        return ", ".join(str(labels.get(s, s)) for s in obj.specialisms)
+        return pgettext("list separator", ", ").join(str(labels.get(s, s)) for s in obj.specialisms)
 
     @admin.display(description=_("current load"), ordering="current")
     def load(self, obj):

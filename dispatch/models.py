@@ -7,6 +7,7 @@ import datetime as dt
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from core.choices import Industry
@@ -292,7 +293,7 @@ class DispatchVisit(models.Model):
         ordering = ["starts_at"]
 
     def __str__(self) -> str:
-        return f"{self.application.reference} {self.starts_at:%Y-%m-%d}"
+        return f"{self.application.reference} {timezone.localdate(self.starts_at):%Y-%m-%d}"
 
 
 class DeadlineAlert(models.Model):

@@ -13,6 +13,7 @@ from django.utils.translation import gettext_lazy as _
 
 from core.admin import AddressSearchMixin, HistoryAdmin, mask_email
 from core.csv_export import csv_response, safe_cell
+from core.templatetags.portal import office_range
 from mail.admin import OutboxEmailInline
 
 from . import services
@@ -98,7 +99,7 @@ class SeminarAdmin(admin.ModelAdmin):
 
     @admin.display(description=_("application period"))
     def application_period(self, obj):
-        return f"{obj.application_opens_on:%Y-%m-%d} – {obj.application_closes_on:%Y-%m-%d}"
+        return office_range(obj.application_opens_on, obj.application_closes_on)
 
     @admin.display(description=_("status"))
     def status_display(self, obj):

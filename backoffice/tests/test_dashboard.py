@@ -394,3 +394,22 @@ def test_the_week_chart_starts_at_midnight_tokyo_time_of_its_first_monday(today)
     make_consultation(at=midnight)  # the first minute of the first week: counted
     chart = consultations_per_week_chart(today=today)
     assert chart.description.endswith(f"from {first.isoformat()}; 1 consultations in all.")
+
+
+@pytest.mark.parametrize(
+    "language, caption, starts",
+    [
+        ("ja", "今週のセミナー：<a", r"<td>\d+年\d+月\d+日（.）14:00</td>"),
+        ("en", "Seminars this week: <a", r"<td>\w+day \d+ \w+ \d{4}, 14:00</td>"),
+    ],
+)
+def test_seminar_week_shows_when_each_session_starts_in_the_office_style(
+    client, today, language, caption, starts
+):
+    """One date-and-time style (office_datetime), not a date and a separate time."""
+    monday = today - dt.timedelta(days=today.weekday())
+    move_to(make_seminar(), monday + dt.timedelta(days=2))
+    client.force_login(staff("ito", "Seminar staff"))
+    html = client.get(reverse("admin:index"), HTTP_ACCEPT_LANGUAGE=language).content.decode()
+    assert caption in html
+    assert re.search(starts, html)

@@ -1,6 +1,7 @@
 """The office's triage screens: list, filters, search, buttons and who may see them."""
 
 import datetime as dt
+import re
 
 import pytest
 from django.contrib.auth.models import Group, Permission, User
@@ -170,3 +171,11 @@ def test_every_change_is_in_the_history_with_who_made_it(client, consultant):
     assert client.post(revert, {"status": "closed"}).status_code in (302, 403, 404)
     consultation.refresh_from_db()
     assert consultation.status == Status.IN_PROGRESS
+
+
+def test_a_step_s_page_names_the_status_and_language_in_japanese(client, consultant):
+    consultation = make_consultation(conduct_types=["verbal_abuse", "restraint"])
+    html = client.get(action_url(consultation, "assign")).content.decode()
+    assert re.search(r"<p>状態：受付　言語：\S+</p>", html)
+    page = client.get(reverse("admin:consultations_consultation_change", args=[consultation.pk]))
+    assert "暴言・侮辱、長時間の拘束・居座り・長電話" in page.content.decode()

@@ -9,7 +9,14 @@ from django.core.exceptions import ValidationError
 from django.test import override_settings
 
 from consultations import services
-from consultations.models import TRANSITIONS, WORKFLOW, Consultation, ConsultationEvent, Status
+from consultations.models import (
+    TRANSITIONS,
+    WORKFLOW,
+    Consultation,
+    ConsultationEvent,
+    ConsultationNote,
+    Status,
+)
 from mail.models import OutboxEmail
 
 from .factories import TOKYO, make_consultation, submitted_data
@@ -82,8 +89,9 @@ def test_confirmation_email_content_in_japanese(mailoutbox, django_capture_on_co
     assert consultation.reference in message.body
     # The same words as the thanks page: a reply from that day on, and the time received in
     # the one date style (Tokyo time).
-    assert "回答予定: 2026年12月8日（火）以降" in message.body
-    assert "受付: 2026年12月4日（金）18:00" in message.body
+    assert "回答予定：2026年12月8日（火）以降" in message.body
+    assert "受付日時：2026年12月4日（金）18:00" in message.body  # the email label, not 受付
+    assert f"受付番号：{consultation.reference}" in message.body
     assert "0120-182-276" in message.body and "110" in message.body
     assert "法的な判断" in message.body  # the disclaimers
     # The account itself is never sent back by email, nor put in the subject.
@@ -98,6 +106,22 @@ def test_confirmation_email_in_english(mailoutbox, django_capture_on_commit_call
     assert message.subject == f"[{consultation.reference}] We have received your consultation"
     assert "Thank you for contacting us." in message.body
     assert "Reply expected: from Wednesday 2 December 2026" in message.body
+    assert f"Reference: {consultation.reference}" in message.body
+    assert "Received: Tuesday 1 December 2026, 10:00" in message.body
+
+
+def test_events_and_records_name_their_moment_in_tokyo_time(staff):
+    """Their names show on the consultation's inline rows and in the admin's history."""
+    late_utc = dt.datetime(2026, 12, 3, 23, 30, tzinfo=dt.UTC)  # 08:30 on 4 December in Tokyo
+    consultation = make_consultation()
+    note = services.add_note(consultation, by=staff, text="memo")
+    ConsultationEvent.objects.filter(consultation=consultation).update(at=late_utc)
+    ConsultationNote.objects.filter(pk=note.pk).update(at=late_utc)
+    event = ConsultationEvent.objects.get(consultation=consultation)
+    note.refresh_from_db()  # as the database gives them: aware, in UTC
+    assert event.at.utcoffset() == note.at.utcoffset() == dt.timedelta(0)
+    assert str(event) == f"{consultation.reference} submitted 2026-12-04 08:30"
+    assert str(note) == f"{consultation.reference} 2026-12-04 08:30"
 
 
 ALL_MOVES = [(a, b) for a in Status.values for b in Status.values if a != b]

@@ -21,7 +21,7 @@ from django.db import models
 from django.http import JsonResponse
 from django.shortcuts import redirect, render
 from django.utils.http import url_has_allowed_host_and_scheme
-from django.utils.translation import get_language, ngettext
+from django.utils.translation import get_language, ngettext, pgettext
 from django.utils.translation import gettext as _
 from django.views import View
 from django.views.decorators.http import require_POST
@@ -246,7 +246,7 @@ def _row(form: forms.Form, name: str, value) -> dict:
     field = form.fields[name]
     choices = dict(getattr(field, "choices", []) or [])
     if isinstance(value, list):
-        shown = ", ".join(str(choices.get(v, v)) for v in value)
+        shown = pgettext("list separator", ", ").join(str(choices.get(v, v)) for v in value)
     elif isinstance(value, bool):
         shown = _("Yes") if value else _("No")
     elif choices and value not in ("", None):

@@ -47,6 +47,14 @@ def office_period(start: dt.datetime, end: dt.datetime) -> str:
     return f"{day}, {start:%H:%M} to {end:%H:%M} (Japan time)"
 
 
+@register.simple_tag
+def office_range(first: dt.date, last: dt.date) -> str:
+    """Two dates, such as an application period: ``2026年11月1日（日）〜2026年11月30日（月）`` /
+    ``Sunday 1 November 2026 to Monday 30 November 2026``."""
+    separator = "〜" if get_language() == "ja" else " to "
+    return f"{office_date(first)}{separator}{office_date(last)}"
+
+
 @register.filter
 def session_time(seminar) -> str:
     """A seminar session's date and time (``office_period``)."""

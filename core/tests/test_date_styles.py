@@ -7,7 +7,7 @@ import pytest
 from django.template import Context, Template
 from django.utils import translation
 
-from core.templatetags.portal import office_date, office_datetime, office_period
+from core.templatetags.portal import office_date, office_datetime, office_period, office_range
 
 UTC = dt.UTC
 TOKYO = ZoneInfo("Asia/Tokyo")
@@ -58,3 +58,19 @@ def test_the_templates_get_the_same_filters():
     assert (
         out == "Monday 7 December 2026, 03:30|Monday 7 December 2026, 03:30 to 04:30 (Japan time)|"
     )
+
+
+@pytest.mark.parametrize(
+    "language, expected",
+    [
+        ("ja", "2026年11月1日（日）〜2026年11月30日（月）"),
+        ("en", "Sunday 1 November 2026 to Monday 30 November 2026"),
+    ],
+)
+def test_a_range_of_dates_uses_the_wave_dash_or_to(language, expected):
+    """An application period: 〜 in Japanese and "to" in English, not an en dash."""
+    with translation.override(language):
+        assert office_range(dt.date(2026, 11, 1), dt.date(2026, 11, 30)) == expected
+        template = Template("{% load portal %}{% office_range first last %}")
+        context = Context({"first": dt.date(2026, 11, 1), "last": dt.date(2026, 11, 30)})
+        assert template.render(context) == expected

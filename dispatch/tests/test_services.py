@@ -85,6 +85,18 @@ def test_every_move_is_allowed_exactly_when_the_table_says(staff, from_status, t
         assert error.value.code == "invalid_transition"
 
 
+def test_a_visit_is_named_by_its_tokyo_date(staff):
+    """Before 09:00 in Tokyo the UTC date is the day before: the name says the Tokyo one (the
+    label of the visit in the admin's "Record a visit" and "Cancel a visit" lists)."""
+    application = approved_application(staff)
+    visit = services.plan_visit(
+        application, by=staff, starts_at=dt.datetime(2026, 6, 2, 8, 30, tzinfo=TOKYO)
+    )
+    visit.refresh_from_db()  # aware, in UTC: 23:30 on 1 June
+    assert visit.starts_at.utcoffset() == dt.timedelta(0)
+    assert str(visit) == f"{application.reference} 2026-06-02"
+
+
 def test_the_whole_journey_emails_the_applicant(
     staff, mailoutbox, django_capture_on_commit_callbacks
 ):

@@ -30,7 +30,7 @@ def fill_the_form(page, language: str, details: str):
             "conduct": "暴言・侮辱",
             "details": "起きたことと",
             "ack": "相談窓口は一般的な助言",
-            "consent": "個人情報の取扱いを読み",
+            "consent": "「個人情報の取扱い」を読み",
             "continue": "入力内容の確認へ進む",
         },
         "en": {

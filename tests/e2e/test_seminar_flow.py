@@ -24,7 +24,7 @@ LABELS = {
         "industry": "業種",
         "location": "都内",
         "no_rec": "セミナーを録画・録音しません",
-        "privacy": "個人情報の取扱いを読み",
+        "privacy": "「個人情報の取扱い」を読み",
         "waiting": "満席のため",
         "resend": "確認メールを再送する",
         "cancel": "申込みを取り消す",
