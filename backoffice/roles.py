@@ -9,16 +9,26 @@ from __future__ import annotations
 
 from fnmatch import fnmatch
 
+CONSULTANT = [
+    "view_consultation",
+    "change_consultation",
+    "view_consultationnote",
+    "view_consultationreply",
+    "view_consultationcall",
+    "view_consultationevent",
+]
+
 ROLES: dict[str, dict[str, list[str]]] = {
     # group name -> {app label: [permission codenames, or patterns such as "view_*"]}
-    "Consultants": {
+    # A consultant reads the unassigned consultations and their own (consultations/access.py).
+    "Consultants": {"consultations": CONSULTANT},
+    # The desk lead reads and assigns every consultation, and sees who opened which.
+    "Desk leads": {
         "consultations": [
-            "view_consultation",
-            "change_consultation",
-            "view_consultationnote",
-            "view_consultationreply",
-            "view_consultationcall",
-            "view_consultationevent",
+            *CONSULTANT,
+            "see_all_consultations",
+            "assign_any_consultation",
+            "view_consultationopening",
         ],
     },
     "Seminar staff": {
@@ -41,10 +51,11 @@ ROLES: dict[str, dict[str, list[str]]] = {
             "view_dispatchevent",
         ],
     },
-    # Read-only everywhere, for oversight and the office's reports.
+    # Read-only everywhere, for oversight and the office's reports: every consultation, and
+    # who opened it.
     "Supervisors": {
-        app: ["view_*"]
-        for app in ("consultations", "seminars", "dispatch", "faq", "harassment_portal", "mail")
+        **{app: ["view_*"] for app in ("seminars", "dispatch", "faq", "harassment_portal", "mail")},
+        "consultations": ["view_*", "see_all_consultations"],
     },
     # Everything in the portal, plus staff accounts, login lockouts and the staff's
     # authenticator devices (whose secrets nobody else may see).

@@ -4,10 +4,11 @@ from __future__ import annotations
 
 from django.contrib import admin, messages
 from django.core.exceptions import ValidationError
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
-from django.utils.translation import pgettext
+from django.utils.translation import ngettext, pgettext
 
 from core.admin import (
     HistoryAdmin,
@@ -20,13 +21,14 @@ from core.admin import (
 from core.references import normalize_reference
 from mail.admin import OutboxEmailInline
 
-from . import services
+from . import access, services
 from .admin_forms import AssignForm, CallForm, NoteForm, OptionalNoteForm, OutOfScopeForm, ReplyForm
 from .models import (
     Consultation,
     ConsultationCall,
     ConsultationEvent,
     ConsultationNote,
+    ConsultationOpening,
     ConsultationReply,
     Status,
 )
@@ -102,6 +104,7 @@ ACTIONS = {
             _("Assigned."),
             lambda c, d, u: services.assign_consultation(c, to=d["consultant"], by=u),
         ),
+        form_kwargs=lambda c, user: {"user": user},
     ),
     "reply": ServiceAction(
         _("Write the reply"),
@@ -233,8 +236,35 @@ class ConsultationAdmin(ServiceActionsMixin, HistoryAdmin):
         (_("Referral"), {"fields": ["referral"]}),
     ]
 
+    def get_queryset(self, request):
+        return access.readable(super().get_queryset(request), request.user)
+
+    def get_fieldsets(self, request, obj=None):
+        if not request.user.has_perm("consultations.view_consultationopening"):
+            return self.fieldsets
+        return [*self.fieldsets, (_("Need to know"), {"fields": ["opened"]})]
+
     def get_readonly_fields(self, request, obj=None):
-        return [name for fieldset in self.fieldsets for name in fieldset[1]["fields"]]
+        return [
+            name for fieldset in self.get_fieldsets(request, obj) for name in fieldset[1]["fields"]
+        ]
+
+    def render_change_form(self, request, context, add=False, change=False, form_url="", obj=None):
+        if obj is not None and request.method == "GET":
+            services.record_opening(obj, by=request.user)
+        return super().render_change_form(request, context, add, change, form_url, obj)
+
+    @admin.display(description=_("opened by staff"))
+    def opened(self, obj: Consultation) -> str:
+        url = reverse("admin:consultations_consultationopening_changelist")
+        count = obj.openings.count()
+        return format_html(
+            '<a href="{}?consultation__id__exact={}">{}</a>',
+            url,
+            obj.pk,
+            ngettext("Opened %(n)s time: who and when", "Opened %(n)s times: who and when", count)
+            % {"n": count},
+        )
 
     def has_add_permission(self, request):
         return False
@@ -275,3 +305,35 @@ class ConsultationAdmin(ServiceActionsMixin, HistoryAdmin):
                 self.message_user(request, f"{consultation}: {error.messages[0]}", messages.ERROR)
         if done:
             self.message_user(request, _("Assigned to you: %(n)s") % {"n": done}, messages.SUCCESS)
+
+
+@admin.register(ConsultationOpening)
+class ConsultationOpeningAdmin(admin.ModelAdmin):
+    """Who opened which consultation, and when: read-only, for the supervisors."""
+
+    list_display = ["at", "by", "consultation_link"]
+    list_filter = ["by", "at"]
+    list_select_related = ["by", "consultation"]
+    search_fields = ["=consultation__reference"]
+    search_help_text = _("A reference (C-...), exactly.")
+    show_full_result_count = False
+    list_per_page = 100
+
+    def get_search_results(self, request, queryset, search_term):
+        if search_term.strip().upper().startswith("C-"):
+            search_term = normalize_reference(search_term)
+        return super().get_search_results(request, queryset, search_term.strip())
+
+    @admin.display(description=_("consultation"), ordering="consultation__reference")
+    def consultation_link(self, obj: ConsultationOpening) -> str:
+        url = reverse("admin:consultations_consultation_change", args=[obj.consultation_id])
+        return format_html('<a href="{}">{}</a>', url, obj.consultation)
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False

@@ -5,6 +5,8 @@ from django.contrib.auth import get_user_model
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from . import access
+
 
 def consultants():
     """Active staff who may work on consultations."""
@@ -24,9 +26,13 @@ def consultants():
 class AssignForm(forms.Form):
     consultant = forms.ModelChoiceField(queryset=None, label=_("Consultant"))
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["consultant"].queryset = consultants()
+        # A consultant takes a consultation for themselves; a desk lead gives it to anyone.
+        choices = consultants()
+        if not user.has_perm(access.ASSIGN_ANY):
+            choices = choices.filter(pk=user.pk)
+        self.fields["consultant"].queryset = choices
 
 
 class ReplyForm(forms.Form):

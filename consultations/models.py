@@ -202,6 +202,12 @@ class Consultation(BlindIndexed, models.Model):
         verbose_name = _("consultation")
         verbose_name_plural = _("consultations")
         ordering = ["reply_due_on", "received_at"]
+        # Need to know (consultations/access.py): without these, a consultant reads the
+        # unassigned consultations and their own, and assigns only to themselves.
+        permissions = [
+            ("see_all_consultations", _("Can read every consultation")),
+            ("assign_any_consultation", _("Can assign a consultation to anyone")),
+        ]
         indexes = [models.Index(fields=["status", "reply_due_on"], name="consultation_due_idx")]
         constraints = [
             ChoicesConstraint(
@@ -301,3 +307,33 @@ class ConsultationCall(ConsultationRecord):
     class Meta(ConsultationRecord.Meta):
         verbose_name = _("phone call")
         verbose_name_plural = _("phone calls")
+
+
+class ConsultationOpening(models.Model):
+    """Someone on the staff opened the consultation's page: who and when (DOMAIN.md 5.1).
+
+    Kept when the consultation is anonymised (it holds nothing of the person); read by
+    supervisors."""
+
+    consultation = models.ForeignKey(
+        Consultation,
+        on_delete=models.CASCADE,
+        related_name="openings",
+        verbose_name=_("consultation"),
+    )
+    at = models.DateTimeField(_("when"), auto_now_add=True, db_index=True)
+    by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,  # an account that read records is deactivated, not deleted
+        related_name="+",
+        verbose_name=_("opened by"),
+    )
+
+    class Meta:
+        verbose_name = _("opening of a consultation")
+        verbose_name_plural = _("openings of consultations")
+        ordering = ["-at", "-pk"]
+        indexes = [models.Index(fields=["consultation", "-at"], name="consultation_opened_idx")]
+
+    def __str__(self) -> str:
+        return f"{self.consultation} {self.by}"

@@ -18,7 +18,7 @@ from core.jobs import claim_daily_run
 from core.workflow import submit_once
 from mail import outbox
 
-from . import emails
+from . import access, emails
 from .models import (
     SUBMITTED_FIELDS,
     TRANSITIONS,
@@ -27,6 +27,7 @@ from .models import (
     ConsultationCall,
     ConsultationEvent,
     ConsultationNote,
+    ConsultationOpening,
     ConsultationReply,
     Status,
 )
@@ -78,6 +79,14 @@ def assign_consultation(
 ) -> Consultation:
     """Give the consultation to a consultant; a new one starts being worked on."""
     locked = Consultation.objects.select_for_update().get(pk=consultation.pk)
+    if not access.may_assign(by, locked, to):
+        raise ValidationError(
+            _(
+                "Only a desk lead can assign a consultation to someone else or take over one "
+                "another consultant has."
+            ),
+            code="need_to_know",
+        )
     if locked.assigned_to_id == to.pk:
         return locked
     if locked.status == Status.CLOSED:
@@ -170,6 +179,11 @@ def close_consultation(
 @transaction.atomic
 def add_note(consultation: Consultation, *, by: AbstractBaseUser, text: str) -> ConsultationNote:
     return ConsultationNote.objects.create(consultation=consultation, by=by, text=text)
+
+
+def record_opening(consultation: Consultation, *, by: AbstractBaseUser) -> None:
+    """Someone opened the consultation's page: kept for the supervisors (DOMAIN.md 5.1)."""
+    ConsultationOpening.objects.create(consultation=consultation, by=by)
 
 
 @transaction.atomic

@@ -8,7 +8,7 @@ from django.contrib import admin, messages
 from django.contrib.admin.utils import unquote
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404
-from django.shortcuts import get_object_or_404, redirect
+from django.shortcuts import redirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils.formats import date_format
@@ -125,7 +125,10 @@ class ServiceActionsMixin:
         return super().change_view(request, object_id, form_url, extra_context)
 
     def action_view(self, request, pk: int, action: str):
-        obj = get_object_or_404(self.model, pk=pk)
+        # Through the user's queryset: a record they may not read has no steps for them.
+        obj = self.get_object(request, str(pk))
+        if obj is None:
+            raise Http404
         if action not in self.service_actions or not self.has_change_permission(request, obj):
             raise PermissionDenied
         spec = self.service_actions[action]
@@ -135,7 +138,7 @@ class ServiceActionsMixin:
                 request, _("This step is not available in the current status."), messages.WARNING
             )
             return redirect(f"admin:{opts.app_label}_{opts.model_name}_change", obj.pk)
-        form = spec.form_class(request.POST or None, **spec.form_kwargs(obj))
+        form = spec.form_class(request.POST or None, **spec.form_kwargs(obj, request.user))
         if request.method == "POST" and form.is_valid():
             try:
                 message = spec.perform(obj, form.cleaned_data, request.user)
@@ -160,7 +163,7 @@ class ServiceAction:
     def __init__(self, label, form_class, statuses, perform, *, form_kwargs=None, context=None):
         self.label, self.form_class, self.statuses = label, form_class, set(statuses)
         self.perform = perform
-        self.form_kwargs = form_kwargs or (lambda obj: {})
+        self.form_kwargs = form_kwargs or (lambda obj, user: {})
         self.context = context or (lambda obj: {})
 
 

@@ -47,7 +47,7 @@ from .models import (
 )
 
 
-def _visit_kwargs(application):
+def _visit_kwargs(application, user):
     return {"application": application}
 
 
@@ -55,7 +55,7 @@ def _suggestions(application):
     return {"suggestions": services.rank_experts(application)}
 
 
-def _best_expert(application):
+def _best_expert(application, user):
     ranked = services.rank_experts(application)
     return {"suggested": ranked[0].expert if ranked else None}
 
