@@ -11,6 +11,7 @@ from fnmatch import fnmatch
 
 CONSULTANT = [
     "view_consultation",
+    "add_consultation",  # a consultation by phone, in person or by letter (the staff intake)
     "change_consultation",
     "view_consultationnote",
     "view_consultationreply",

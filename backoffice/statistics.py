@@ -16,7 +16,7 @@ from django.db.models.functions import TruncMonth
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from consultations.models import ConductType, Consultation, RequesterType, Topic
+from consultations.models import ConductType, Consultation, Intake, RequesterType, Topic
 from core.choices import Industry
 from dispatch.models import MAX_VISITS, DispatchApplication, DispatchVisit, VisitStatus
 from dispatch.models import Status as DispatchStatus
@@ -148,6 +148,12 @@ def consultation_section(start: dt.date, end: dt.date, *, today: dt.date) -> Sec
         "consultations",
         _("Consultations"),
         [
+            Table(
+                "intake",
+                _("By how it reached the desk"),
+                (_("Received by"), count),
+                _choice_rows(_by(received, "intake"), Intake.choices),
+            ),
             Table(
                 "requester-type",
                 _("By who asks"),

@@ -2,13 +2,17 @@
 
 from __future__ import annotations
 
+import uuid
+
 from django.contrib import admin, messages
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.shortcuts import redirect
+from django.template.response import TemplateResponse
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.html import format_html
+from django.utils.translation import get_language, ngettext, pgettext
 from django.utils.translation import gettext_lazy as _
-from django.utils.translation import ngettext, pgettext
 
 from core.admin import (
     HistoryAdmin,
@@ -22,7 +26,15 @@ from core.references import normalize_reference
 from mail.admin import OutboxEmailInline
 
 from . import access, services
-from .admin_forms import AssignForm, CallForm, NoteForm, OptionalNoteForm, OutOfScopeForm, ReplyForm
+from .admin_forms import (
+    AssignForm,
+    CallForm,
+    IntakeForm,
+    NoteForm,
+    OptionalNoteForm,
+    OutOfScopeForm,
+    ReplyForm,
+)
 from .models import (
     Consultation,
     ConsultationCall,
@@ -161,6 +173,13 @@ ACTIONS = {
 }
 
 
+def _uuid_or_new(value: str) -> uuid.UUID:
+    try:
+        return uuid.UUID(value)
+    except ValueError:
+        return uuid.uuid4()
+
+
 @admin.register(Consultation)
 class ConsultationAdmin(ServiceActionsMixin, HistoryAdmin):
     list_display = [
@@ -175,7 +194,15 @@ class ConsultationAdmin(ServiceActionsMixin, HistoryAdmin):
     ]
     # "received_at" as a filter (today, past 7 days ...): no query, unlike a date hierarchy,
     # which scans the whole table for its dates.
-    list_filter = ["status", DueFilter, AssignmentFilter, "requester_type", "topic", "received_at"]
+    list_filter = [
+        "status",
+        DueFilter,
+        AssignmentFilter,
+        "intake",
+        "requester_type",
+        "topic",
+        "received_at",
+    ]
     list_select_related = ["assigned_to"]
     search_fields = ["=reference"]
     search_help_text = _("A reference (C-...) or an email address, exactly.")
@@ -193,6 +220,9 @@ class ConsultationAdmin(ServiceActionsMixin, HistoryAdmin):
                     "reference",
                     "status",
                     "assigned_to",
+                    "intake",
+                    "recorded_by",
+                    "call_minutes",
                     "received_at",
                     "received_on",
                     "reply_expected_from",
@@ -267,10 +297,54 @@ class ConsultationAdmin(ServiceActionsMixin, HistoryAdmin):
         )
 
     def has_add_permission(self, request):
-        return False
+        # "Add" is the staff intake below, through the service, not the model form.
+        return request.user.has_perm("consultations.add_consultation")
 
     def has_delete_permission(self, request, obj=None):
         return False
+
+    def add_view(self, request, form_url="", extra_context=None):
+        if not self.has_add_permission(request):
+            raise PermissionDenied
+        form = IntakeForm(
+            request.POST or None,
+            initial={
+                "received_at": timezone.localtime().replace(second=0, microsecond=0),
+                "language": get_language() or "ja",
+            },
+        )
+        # One key per page shown: a second click or a reload finds the first record.
+        key = _uuid_or_new(request.POST.get("submission_key", ""))
+        if request.method == "POST" and form.is_valid():
+            data = form.cleaned_data
+            try:
+                consultation, _created = services.record_intake(
+                    data,
+                    intake=data["intake"],
+                    received_at=data["received_at"],
+                    minutes=data["call_minutes"],
+                    language=data["language"],
+                    by=request.user,
+                    submission_key=key,
+                    send_confirmation=data["send_confirmation"],
+                )
+            except ValidationError as error:
+                form.add_error(None, error)
+            else:
+                self.message_user(
+                    request,
+                    _("Recorded as %(reference)s.") % {"reference": consultation.reference},
+                    messages.SUCCESS,
+                )
+                return redirect("admin:consultations_consultation_change", consultation.pk)
+        context = {
+            **self.admin_site.each_context(request),
+            "opts": self.model._meta,
+            "form": form,
+            "submission_key": key,
+            "title": _("Record a consultation by phone, in person, by letter or by email"),
+        }
+        return TemplateResponse(request, "admin/consultations/intake.html", context)
 
     def get_search_results(self, request, queryset, search_term):
         if "@" in search_term:

@@ -5,7 +5,17 @@ from django.contrib.auth import get_user_model
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from core.public.forms import clean_phone_number, name_the_field
+
 from . import access
+from .models import (
+    STAFF_INTAKES,
+    SUBMITTED_FIELDS,
+    ConductType,
+    Consultation,
+    ContactMethod,
+    Intake,
+)
 
 
 def consultants():
@@ -79,3 +89,106 @@ class OptionalNoteForm(forms.Form):
     note = forms.CharField(
         label=_("Note"), widget=forms.Textarea(attrs={"rows": 4}), required=False
     )
+
+
+class IntakeForm(forms.ModelForm):
+    """A consultation the desk took by phone, in person, by letter or by email."""
+
+    received_at = forms.DateTimeField(
+        label=_("Date and time received"),
+        widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"),
+        input_formats=["%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M", "%Y/%m/%d %H:%M"],
+        help_text=_("Tokyo time. The reply deadline counts from this."),
+    )
+    conduct_types = forms.MultipleChoiceField(
+        label=_("Kinds of conduct involved"),
+        choices=ConductType.choices,
+        widget=forms.CheckboxSelectMultiple,
+        required=False,
+    )
+    privacy_explained = forms.BooleanField(
+        label=_("The person was told how the desk handles their personal information."),
+        error_messages={
+            "required": _("Tell the person how their information is handled, then tick this.")
+        },
+    )
+    send_confirmation = forms.BooleanField(
+        label=_("Email the person a confirmation with the reference"),
+        required=False,
+    )
+
+    class Meta:
+        model = Consultation
+        fields = [
+            "intake",
+            "received_at",
+            "call_minutes",
+            "language",
+            *SUBMITTED_FIELDS,
+        ]
+        widgets = {
+            "details": forms.Textarea(attrs={"rows": 10, "cols": 80}),
+            "tried_so_far": forms.Textarea(attrs={"rows": 4, "cols": 80}),
+        }
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["intake"].choices = [(c.value, c.label) for c in STAFF_INTAKES]
+        self.fields["intake"].widget = forms.RadioSelect(choices=self.fields["intake"].choices)
+        self.fields["eligibility_confirmed"].label = _("Within the desk's scope (Tokyo)")
+        self.fields["call_minutes"].help_text = _("For a call or a visit.")
+        self.fields["name"].help_text = _("Leave empty if the person stays anonymous.")
+
+    SECTIONS = [
+        (_("How and when it came in"), ["intake", "received_at", "call_minutes", "language"]),
+        (
+            _("The person"),
+            [
+                "requester_type",
+                "eligibility_confirmed",
+                "name",
+                "organisation",
+                "industry",
+                "job_role",
+                "email",
+                "phone",
+                "preferred_contact",
+                "call_window",
+            ],
+        ),
+        (
+            _("The consultation"),
+            ["topic", "conduct_types", "channel", "details", "tried_so_far"],
+        ),
+        (_("Before recording"), ["privacy_explained", "send_confirmation"]),
+    ]
+
+    def sections(self):
+        """The fields in the page's sections, each as (heading, bound fields)."""
+        return [(title, [self[name] for name in names]) for title, names in self.SECTIONS]
+
+    def full_clean(self):
+        # Messages that name their field, as on the public forms ("「ご相談のテーマ」を…").
+        for field in self.fields.values():
+            name_the_field(field, field.label)
+        super().full_clean()
+
+    def clean_phone(self) -> str:
+        return clean_phone_number(self.cleaned_data.get("phone", ""))
+
+    def clean(self):
+        cleaned = super().clean()
+        if cleaned.get("intake") in (Intake.PHONE, Intake.WALK_IN) and not cleaned.get(
+            "call_minutes"
+        ):
+            self.add_error("call_minutes", _("Enter how many minutes the call or visit took."))
+        # Anonymous, with no contact at all, is allowed (answered there and then); a contact
+        # method chosen must have its address or number.
+        email, phone = cleaned.get("email"), cleaned.get("phone")
+        if email or phone:
+            method = cleaned.get("preferred_contact")
+            if method == ContactMethod.EMAIL and not email:
+                self.add_error("email", _("Enter an email address, or choose a reply by phone."))
+            if method == ContactMethod.PHONE and not phone:
+                self.add_error("phone", _("Enter a phone number, or choose a reply by email."))
+        return cleaned

@@ -124,6 +124,7 @@ class ConsultationForm(CachedBlankLayout, BotTrapMixin, PortalForm, forms.ModelF
             self.fields[name].widget.attrs["autocomplete"] = token
         self.use_input_types()
         self.fields["email"].widget.attrs["spellcheck"] = "false"
+        self.fields["email"].required = True  # (the model allows none: staff intake by phone)
         self.fields["consent_privacy"].help_text = format_html(
             '<a href="{}">{}</a>', reverse("privacy"), _("Read the privacy notice")
         )

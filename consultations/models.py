@@ -8,6 +8,7 @@ from django.conf import settings
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from core.choices import Industry
 from core.constraints import ChoicesConstraint
@@ -60,6 +61,19 @@ class Channel(models.TextChoices):
     PHONE = "phone", _("Phone")
     EMAIL = "email", _("Email or letter")
     ONLINE = "online", _("Online or social media")
+
+
+class Intake(models.TextChoices):
+    """How the consultation reached the desk: the web form, or recorded by staff."""
+
+    WEB = "web", _("Web form")
+    PHONE = "phone", pgettext_lazy("intake", "Phone")
+    WALK_IN = "walk_in", _("Walk-in")
+    LETTER = "letter", _("Letter or fax")
+    EMAIL = "email", pgettext_lazy("intake", "Email")
+
+
+STAFF_INTAKES = tuple(choice for choice in Intake if choice != Intake.WEB)
 
 
 class ContactMethod(models.TextChoices):
@@ -154,7 +168,8 @@ class Consultation(BlindIndexed, models.Model):
     # The person's own words and contact details are encrypted at rest (``fields``); the
     # address is found again through ``email_index``.
     name = EncryptedCharField(_("name"), max_length=100, blank=True)
-    email = EncryptedEmailField(_("email address"))
+    # Required on the web form; a consultation by phone or letter may come without one.
+    email = EncryptedEmailField(_("email address"), blank=True)
     email_index = models.CharField(max_length=64, db_index=True, editable=False, default="")
     phone = EncryptedCharField(_("phone number"), max_length=20, blank=True)
     preferred_contact = models.CharField(
@@ -177,6 +192,20 @@ class Consultation(BlindIndexed, models.Model):
     details = EncryptedTextField(_("what happened and what you would like to ask"))
     tried_so_far = EncryptedTextField(_("what has been tried so far"), blank=True)
     consented_at = models.DateTimeField(_("privacy notice accepted"))
+    intake = models.CharField(
+        _("received by"), max_length=10, choices=Intake.choices, default=Intake.WEB
+    )
+    call_minutes = models.PositiveSmallIntegerField(
+        _("length of the call or visit (minutes)"), null=True, blank=True
+    )
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("recorded by"),
+    )
 
     status = models.CharField(
         _("status"), max_length=20, choices=Status.choices, default=Status.RECEIVED
@@ -219,6 +248,9 @@ class Consultation(BlindIndexed, models.Model):
                 name="consultation_requester_type_valid",
             ),
             ChoicesConstraint(field="topic", values=Topic.values, name="consultation_topic_valid"),
+            ChoicesConstraint(
+                field="intake", values=Intake.values, name="consultation_intake_valid"
+            ),
         ]
 
     def __str__(self) -> str:

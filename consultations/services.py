@@ -20,6 +20,7 @@ from mail import outbox
 
 from . import access, emails
 from .models import (
+    STAFF_INTAKES,
     SUBMITTED_FIELDS,
     TRANSITIONS,
     WORKFLOW,
@@ -29,6 +30,7 @@ from .models import (
     ConsultationNote,
     ConsultationOpening,
     ConsultationReply,
+    Intake,
     Status,
 )
 
@@ -46,24 +48,9 @@ def submit_consultation(
     reload, back and resubmit).
     """
     now = now or timezone.now()
-    closures = business_days.office_closures()  # read once for the three dates below
-    received = business_days.received_on(now, closures=closures)
-    fields = {name: data[name] for name in SUBMITTED_FIELDS if name in data}
 
     def create(reference: str) -> Consultation:
-        consultation = Consultation.objects.create(
-            **fields,
-            reference=reference,
-            submission_key=submission_key,
-            language=language,
-            received_at=now,
-            received_on=received,
-            reply_expected_from=business_days.add_business_days(received, 1, closures=closures),
-            reply_due_on=business_days.add_business_days(
-                received, settings.CONSULTATION_REPLY_TARGET_DAYS, closures=closures
-            ),
-            consented_at=now,
-        )
+        consultation = _create(data, reference, submission_key, language, received_at=now)
         ConsultationEvent.objects.create(
             consultation=consultation, action="submitted", to_status=Status.RECEIVED
         )
@@ -71,6 +58,81 @@ def submit_consultation(
         return consultation
 
     return submit_once(Consultation, submission_key=submission_key, prefix="C", create=create)
+
+
+def record_intake(
+    data: dict[str, Any],
+    *,
+    intake: str,
+    received_at: dt.datetime,
+    by: AbstractBaseUser,
+    submission_key: uuid.UUID,
+    language: str,
+    minutes: int | None = None,
+    send_confirmation: bool = False,
+) -> tuple[Consultation, bool]:
+    """A consultation by phone, in person, by letter or by email, recorded by the staff member
+    who took it: the same reference, deadlines (from when it was received) and history as a
+    web consultation, counted by how it came in, and assigned to that staff member. The
+    person may stay anonymous; a confirmation goes out only if asked and an address is given.
+    """
+    if intake not in STAFF_INTAKES:
+        raise ValidationError(_("Choose how the consultation reached the desk."), code="intake")
+    if received_at > timezone.now() + dt.timedelta(minutes=5):
+        message = _("Enter a time that has passed: when the desk received it.")
+        raise ValidationError({"received_at": ValidationError(message, code="future")})
+    if send_confirmation and not data.get("email"):
+        message = _("Enter the person's email address, or do not send a confirmation.")
+        raise ValidationError({"email": ValidationError(message, code="no_email")})
+
+    def create(reference: str) -> Consultation:
+        consultation = _create(
+            data,
+            reference,
+            submission_key,
+            language,
+            received_at=received_at,
+            intake=intake,
+            call_minutes=minutes,
+            recorded_by=by,
+        )
+        ConsultationEvent.objects.create(
+            consultation=consultation,
+            by=by,
+            action="recorded",
+            to_status=Status.RECEIVED,
+            note=Intake(intake).label,
+        )
+        if send_confirmation:
+            emails.queue_confirmation(consultation)
+        return consultation
+
+    consultation, created = submit_once(
+        Consultation, submission_key=submission_key, prefix="C", create=create
+    )
+    if created and access.may_assign(by, consultation, by):
+        consultation = assign_consultation(consultation, to=by, by=by)
+    return consultation, created
+
+
+def _create(data, reference, submission_key, language, *, received_at, **extra) -> Consultation:
+    closures = business_days.office_closures()  # read once for the three dates below
+    received = business_days.received_on(received_at, closures=closures)
+    fields = {name: data[name] for name in SUBMITTED_FIELDS if name in data}
+    return Consultation.objects.create(
+        **fields,
+        **extra,
+        reference=reference,
+        submission_key=submission_key,
+        language=language,
+        received_at=received_at,
+        received_on=received,
+        reply_expected_from=business_days.add_business_days(received, 1, closures=closures),
+        reply_due_on=business_days.add_business_days(
+            received, settings.CONSULTATION_REPLY_TARGET_DAYS, closures=closures
+        ),
+        consented_at=received_at,
+    )
 
 
 @transaction.atomic
