@@ -196,6 +196,10 @@ def record_call(
 def send_reply(consultation: Consultation, *, by: AbstractBaseUser, body: str) -> ConsultationReply:
     """Email a reply to the person in their language and keep it on the record."""
     locked = Consultation.objects.select_for_update().get(pk=consultation.pk)
+    if not locked.email:
+        raise ValidationError(
+            _("The person gave no email address: record a phone call instead."), code="no_email"
+        )
     if Status.ANSWERED not in TRANSITIONS[locked.status] and locked.status != Status.ANSWERED:
         raise ValidationError(
             _("Assign the consultation before replying."), code="invalid_transition"
@@ -225,7 +229,8 @@ def mark_out_of_scope(
     moved = WORKFLOW.move(
         consultation, Status.OUT_OF_SCOPE, by=by, action="out_of_scope", note=referral, **changes
     )
-    emails.queue_referral(moved)
+    if moved.email:  # (a consultation by phone may have none: the referral was said there)
+        emails.queue_referral(moved)
     return moved
 
 

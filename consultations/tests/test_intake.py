@@ -226,3 +226,17 @@ def test_every_field_of_the_intake_form_is_in_one_section_of_the_page():
     form = IntakeForm()
     placed = [field.name for _title, fields in form.sections() for field in fields]
     assert sorted(placed) == sorted(form.fields) and len(placed) == len(set(placed))
+
+
+def test_no_email_is_queued_for_a_consultation_without_an_address(
+    consultant, mailoutbox, django_capture_on_commit_callbacks
+):
+    data = submitted_data(email="", phone="090-1234-5678", preferred_contact="phone")
+    consultation, _ = record(consultant, data=data)
+    with pytest.raises(ValidationError) as refused:
+        services.send_reply(consultation, by=consultant, body="回答")
+    assert refused.value.code == "no_email" and not consultation.replies.exists()
+    with django_capture_on_commit_callbacks(execute=True):
+        services.mark_out_of_scope(consultation, by=consultant, referral="労働相談センターへ")
+    consultation.refresh_from_db()
+    assert consultation.status == Status.OUT_OF_SCOPE and mailoutbox == []
