@@ -219,7 +219,8 @@ def consultations_per_week_chart(*, today: dt.date) -> charts.BarChart:
     rows = (
         # From Tokyo midnight: a filter on the time column can use its index, where __date
         # converts every row first (89 ms at 100,000 consultations).
-        Consultation.objects.filter(received_at__gte=business_days.start_of(weeks[0]))
+        Consultation.objects.counted()
+        .filter(received_at__gte=business_days.start_of(weeks[0]))
         .values("requester_type", day=TruncDate("received_at"))
         .annotate(n=Count("pk"))
     )

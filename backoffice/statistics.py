@@ -116,7 +116,8 @@ def compliance_by_month(start: dt.date, end: dt.date, *, today: dt.date) -> list
     """
     no_answer = Q(first_response_at__isnull=True)
     rows = (
-        Consultation.objects.filter(reply_due_on__range=(start, end))
+        Consultation.objects.counted()
+        .filter(reply_due_on__range=(start, end))
         .values(month=TruncMonth("reply_due_on"))
         .annotate(
             on_time=Count("pk", filter=Q(first_response_at__date__lte=F("reply_due_on"))),
@@ -130,7 +131,7 @@ def compliance_by_month(start: dt.date, end: dt.date, *, today: dt.date) -> list
 
 
 def consultation_section(start: dt.date, end: dt.date, *, today: dt.date) -> Section:
-    received = Consultation.objects.filter(received_at__date__range=(start, end))
+    received = Consultation.objects.counted().filter(received_at__date__range=(start, end))
     conduct = Counter(
         code for codes in received.values_list("conduct_types", flat=True) for code in codes or []
     )

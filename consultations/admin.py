@@ -29,13 +29,17 @@ from . import access, services
 from .admin_forms import (
     AssignForm,
     CallForm,
+    CorrectContactForm,
+    DuplicateForm,
     IntakeForm,
     NoteForm,
     OptionalNoteForm,
     OutOfScopeForm,
+    ReasonForm,
     ReplyForm,
 )
 from .models import (
+    DISCARDED,
     Consultation,
     ConsultationCall,
     ConsultationEvent,
@@ -162,6 +166,37 @@ ACTIONS = {
         set(Status.values),
         service_call(_("Note added."), lambda c, d, u: services.add_note(c, by=u, text=d["text"])),
     ),
+    "correct": ServiceAction(
+        _("Correct the contact details"),
+        CorrectContactForm,
+        set(Status.values) - DISCARDED,
+        service_call(
+            _("The contact details were corrected."),
+            lambda c, d, u: services.correct_contact(
+                c, by=u, email=d["email"], phone=d["phone"], reason=d["reason"]
+            ),
+        ),
+        form_kwargs=lambda c, user: {"consultation": c},
+    ),
+    "spam": ServiceAction(
+        _("Mark as spam"),
+        ReasonForm,
+        WAITING,
+        service_call(
+            _("Marked as spam: left out of the figures; its data goes at the next clean-up."),
+            lambda c, d, u: services.mark_spam(c, by=u, reason=d["reason"]),
+        ),
+    ),
+    "duplicate": ServiceAction(
+        _("Mark as a duplicate"),
+        DuplicateForm,
+        WAITING,
+        service_call(
+            _("Marked as a duplicate: left out of the figures."),
+            lambda c, d, u: services.mark_duplicate(c, of=d["original"], by=u),
+        ),
+        form_kwargs=lambda c, user: {"consultation": c, "user": user},
+    ),
     "close": ServiceAction(
         _("Close"),
         OptionalNoteForm,
@@ -263,7 +298,7 @@ class ConsultationAdmin(ServiceActionsMixin, HistoryAdmin):
                 ]
             },
         ),
-        (_("Referral"), {"fields": ["referral"]}),
+        (_("Referral"), {"fields": ["referral", "duplicate_of"]}),
     ]
 
     def get_queryset(self, request):

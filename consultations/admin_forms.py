@@ -6,6 +6,7 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from core.public.forms import clean_phone_number, name_the_field
+from core.references import normalize_reference
 
 from . import access
 from .models import (
@@ -192,3 +193,54 @@ class IntakeForm(forms.ModelForm):
             if method == ContactMethod.PHONE and not phone:
                 self.add_error("phone", _("Enter a phone number, or choose a reply by email."))
         return cleaned
+
+
+class CorrectContactForm(forms.Form):
+    """The person's email address or phone number, corrected, with the reason."""
+
+    email = forms.EmailField(label=_("Email address"), required=False)
+    phone = forms.CharField(label=_("Phone number"), required=False, max_length=20)
+    reason = forms.CharField(
+        label=_("Why it is corrected"),
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_("For example: the person gave it again by phone. Kept in the history."),
+        max_length=500,
+    )
+
+    def __init__(self, *args, consultation, **kwargs):
+        kwargs.setdefault("initial", {"email": consultation.email, "phone": consultation.phone})
+        super().__init__(*args, **kwargs)
+
+    def clean_phone(self) -> str:
+        return clean_phone_number(self.cleaned_data.get("phone", ""))
+
+
+class ReasonForm(forms.Form):
+    reason = forms.CharField(
+        label=_("Why"), widget=forms.Textarea(attrs={"rows": 3}), max_length=500
+    )
+
+
+class DuplicateForm(forms.Form):
+    original = forms.CharField(
+        label=_("Reference of the consultation it repeats"),
+        help_text=_("C-... The first consultation keeps the account and the figures."),
+        max_length=20,
+    )
+
+    def __init__(self, *args, user, consultation, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.user, self.consultation = user, consultation
+
+    def clean_original(self) -> Consultation:
+        reference = normalize_reference(self.cleaned_data["original"])
+        readable = access.readable(Consultation.objects.all(), self.user)
+        original = readable.filter(reference=reference).first()
+        if original is None:
+            raise forms.ValidationError(
+                _("No consultation you can open has the reference %(reference)s. Check it.")
+                % {"reference": reference}
+            )
+        if original.pk == self.consultation.pk:
+            raise forms.ValidationError(_("Enter the other consultation's reference."))
+        return original

@@ -94,21 +94,32 @@ class Status(models.TextChoices):
     ANSWERED = "answered", _("Answered")
     CLOSED = "closed", _("Closed")
     OUT_OF_SCOPE = "out_of_scope", _("Out of scope (referred)")
+    SPAM = "spam", _("Spam")
+    DUPLICATE = "duplicate", _("Duplicate")
 
+
+# Not a consultation after all: out of the figures, and anonymised by the next retention run.
+DISCARDED = frozenset({Status.SPAM, Status.DUPLICATE})
 
 # The moves the office may make; a service refuses every other one.
 TRANSITIONS: dict[str, frozenset[str]] = {
-    Status.RECEIVED: frozenset({Status.IN_PROGRESS, Status.OUT_OF_SCOPE}),
-    Status.IN_PROGRESS: frozenset({Status.AWAITING_CALL, Status.ANSWERED, Status.OUT_OF_SCOPE}),
-    Status.AWAITING_CALL: frozenset({Status.IN_PROGRESS, Status.ANSWERED, Status.OUT_OF_SCOPE}),
+    Status.RECEIVED: frozenset({Status.IN_PROGRESS, Status.OUT_OF_SCOPE, *DISCARDED}),
+    Status.IN_PROGRESS: frozenset(
+        {Status.AWAITING_CALL, Status.ANSWERED, Status.OUT_OF_SCOPE, *DISCARDED}
+    ),
+    Status.AWAITING_CALL: frozenset(
+        {Status.IN_PROGRESS, Status.ANSWERED, Status.OUT_OF_SCOPE, *DISCARDED}
+    ),
     Status.ANSWERED: frozenset({Status.IN_PROGRESS, Status.CLOSED}),
     Status.OUT_OF_SCOPE: frozenset({Status.IN_PROGRESS, Status.CLOSED}),
     Status.CLOSED: frozenset(),
+    Status.SPAM: frozenset(),
+    Status.DUPLICATE: frozenset(),
 }
 WORKFLOW = Workflow(Status, TRANSITIONS)
 # Statuses in which the person is still waiting for the office's first answer.
 WAITING_STATUSES = frozenset({Status.RECEIVED, Status.IN_PROGRESS, Status.AWAITING_CALL})
-OPEN_STATUSES = frozenset(Status) - {Status.CLOSED}
+OPEN_STATUSES = frozenset(Status) - {Status.CLOSED} - DISCARDED
 
 
 # What the person answers on the form, in the form's order: the form, the service and the
@@ -148,6 +159,10 @@ class ConsultationQuerySet(models.QuerySet):
 
     def unassigned(self) -> ConsultationQuerySet:
         return self.open().filter(assigned_to__isnull=True)
+
+    def counted(self) -> ConsultationQuerySet:
+        """What the figures count: not spam, not a duplicate."""
+        return self.exclude(status__in=DISCARDED)
 
 
 class Consultation(BlindIndexed, models.Model):
@@ -221,6 +236,14 @@ class Consultation(BlindIndexed, models.Model):
     first_response_at = models.DateTimeField(_("first response"), null=True, blank=True)
     closed_at = models.DateTimeField(_("closed"), null=True, blank=True)
     referral = EncryptedTextField(_("referral"), blank=True)
+    duplicate_of = models.ForeignKey(
+        "self",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="duplicates",
+        verbose_name=_("duplicate of"),
+    )
     updated_at = models.DateTimeField(_("updated"), auto_now=True)
     anonymised_at = models.DateTimeField(_("personal data removed"), null=True, blank=True)
 

@@ -4,15 +4,17 @@ from django.db.models import Q
 
 from core.retention import RetentionRule, register
 
-from .models import Consultation, Status
+from .models import DISCARDED, Consultation, Status
 
 RULE = RetentionRule(
     label="consultations",
     days_setting="RETENTION_CONSULTATION_DAYS",
-    # Closed, or referred elsewhere and left so (nothing has changed since).
+    # Closed, or referred elsewhere and left so (nothing has changed since); spam and
+    # duplicates at the first run after they were marked (the original keeps the account).
     due=lambda cutoff: Consultation.objects.filter(
         Q(status=Status.CLOSED, closed_at__lt=cutoff)
         | Q(status=Status.OUT_OF_SCOPE, updated_at__lt=cutoff)
+        | Q(status__in=DISCARDED)
     ),
     blank=dict.fromkeys(
         (

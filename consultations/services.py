@@ -12,6 +12,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 
 from core import business_days
 from core.jobs import claim_daily_run
@@ -20,6 +21,7 @@ from mail import outbox
 
 from . import access, emails
 from .models import (
+    DISCARDED,
     STAFF_INTAKES,
     SUBMITTED_FIELDS,
     TRANSITIONS,
@@ -151,8 +153,10 @@ def assign_consultation(
         )
     if locked.assigned_to_id == to.pk:
         return locked
-    if locked.status == Status.CLOSED:
-        raise ValidationError(_("A closed consultation cannot be assigned."), code="closed")
+    if locked.status == Status.CLOSED or locked.status in DISCARDED:
+        raise ValidationError(
+            _("A closed consultation, spam or a duplicate cannot be assigned."), code="closed"
+        )
     target = Status.IN_PROGRESS if locked.status == Status.RECEIVED else locked.status
     note = _("Assigned to %(name)s") % {"name": to.get_username()}
     return WORKFLOW.move(
@@ -246,6 +250,68 @@ def close_consultation(
 @transaction.atomic
 def add_note(consultation: Consultation, *, by: AbstractBaseUser, text: str) -> ConsultationNote:
     return ConsultationNote.objects.create(consultation=consultation, by=by, text=text)
+
+
+@transaction.atomic
+def correct_contact(
+    consultation: Consultation, *, by: AbstractBaseUser, email: str, phone: str, reason: str
+) -> Consultation:
+    """Correct a mistyped email address or phone number; the reason goes in the history (the
+    old and new values stay in the encrypted change history, not in the note)."""
+    locked = Consultation.objects.select_for_update().get(pk=consultation.pk)
+    if locked.anonymised_at:
+        raise ValidationError(_("This consultation's personal data has been removed."))
+    changed = [
+        name
+        for name, value in (("email", email), ("phone", phone))
+        if value != getattr(locked, name)
+    ]
+    if not changed:
+        raise ValidationError(_("Nothing was changed."), code="unchanged")
+    for name in changed:
+        setattr(locked, name, {"email": email, "phone": phone}[name])
+    locked.save(update_fields=[*changed, "updated_at"])
+    labels = {"email": _("email address"), "phone": _("phone number")}
+    ConsultationEvent.objects.create(
+        consultation=locked,
+        by=by,
+        action="contact_corrected",
+        from_status=locked.status,
+        to_status=locked.status,
+        note=_("%(fields)s: %(reason)s")
+        % {
+            "fields": pgettext("list separator", ", ").join(str(labels[n]) for n in changed),
+            "reason": reason,
+        },
+    )
+    return locked
+
+
+@transaction.atomic
+def mark_spam(consultation: Consultation, *, by: AbstractBaseUser, reason: str) -> Consultation:
+    """Not a consultation: out of the figures; the next retention run removes its data."""
+    return WORKFLOW.move(consultation, Status.SPAM, by=by, action="marked_spam", note=reason)
+
+
+@transaction.atomic
+def mark_duplicate(
+    consultation: Consultation, *, of: Consultation, by: AbstractBaseUser
+) -> Consultation:
+    """The same consultation sent twice: the first keeps the account, this one is left out of
+    the figures and loses its data at the next retention run."""
+    if of.pk == consultation.pk or of.status in DISCARDED:
+        raise ValidationError(
+            _("Choose the consultation this one repeats: another one, not spam or a duplicate."),
+            code="duplicate_of",
+        )
+    return WORKFLOW.move(
+        consultation,
+        Status.DUPLICATE,
+        by=by,
+        action="marked_duplicate",
+        note=of.reference,
+        duplicate_of=of,
+    )
 
 
 def record_opening(consultation: Consultation, *, by: AbstractBaseUser) -> None:
