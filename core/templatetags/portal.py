@@ -27,6 +27,28 @@ def office_date(value: dt.date | dt.datetime | None) -> str:
 
 
 @register.filter
+def office_short_date(value: dt.date | dt.datetime | None) -> str:
+    """The staff lists' short form, the year left out: ``12月7日（月）`` / ``Mon 7 Dec``."""
+    if not value:
+        return ""
+    if isinstance(value, dt.datetime):
+        value = timezone.localdate(value)
+    if get_language() == "ja":
+        return f"{value.month}月{value.day}日（{_JA_WEEKDAYS[value.weekday()]}）"
+    return f"{value:%a} {value.day} {value:%b}"
+
+
+@register.filter
+def office_short_datetime(value: dt.datetime | None) -> str:
+    """``12月7日（月）14:30`` / ``Mon 7 Dec, 14:30``, in Tokyo time."""
+    if not value:
+        return ""
+    moment = timezone.localtime(value)
+    day = office_short_date(moment.date())
+    return f"{day}{moment:%H:%M}" if get_language() == "ja" else f"{day}, {moment:%H:%M}"
+
+
+@register.filter
 def office_datetime(value: dt.datetime | None) -> str:
     """``2026年12月7日（月）14:30`` / ``Monday 7 December 2026, 14:30``, in Tokyo time."""
     if not value:

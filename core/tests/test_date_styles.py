@@ -74,3 +74,20 @@ def test_a_range_of_dates_uses_the_wave_dash_or_to(language, expected):
         template = Template("{% load portal %}{% office_range first last %}")
         context = Context({"first": dt.date(2026, 11, 1), "last": dt.date(2026, 11, 30)})
         assert template.render(context) == expected
+
+
+def test_the_staff_lists_short_dates_leave_the_year_out_in_tokyo_time():
+    import datetime as dt
+
+    from django.utils import translation
+
+    from core.templatetags.portal import office_short_date, office_short_datetime
+
+    moment = dt.datetime(2026, 12, 6, 23, 30, tzinfo=dt.UTC)  # Monday 08:30 in Tokyo
+    with translation.override("ja"):
+        assert office_short_date(dt.date(2026, 12, 7)) == "12月7日（月）"
+        assert office_short_datetime(moment) == "12月7日（月）08:30"
+    with translation.override("en"):
+        assert office_short_date(dt.date(2026, 12, 7)) == "Mon 7 Dec"
+        assert office_short_datetime(moment) == "Mon 7 Dec, 08:30"
+    assert office_short_date(None) == "" and office_short_datetime(None) == ""
