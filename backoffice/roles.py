@@ -17,6 +17,7 @@ CONSULTANT = [
     "view_consultationreply",
     "view_consultationcall",
     "view_consultationevent",
+    "view_consultationmessage",
 ]
 
 ROLES: dict[str, dict[str, list[str]]] = {

@@ -44,6 +44,7 @@ from .models import (
     Consultation,
     ConsultationCall,
     ConsultationEvent,
+    ConsultationMessage,
     ConsultationNote,
     ConsultationOpening,
     ConsultationReply,
@@ -91,6 +92,13 @@ class AssignmentFilter(admin.SimpleListFilter):
 class ReplyInline(ReadOnlyTabularInline):
     model = ConsultationReply
     fields = readonly_fields = ["at", "by", "body"]
+
+
+class MessageInline(ReadOnlyTabularInline):
+    """What the person wrote on their case page after sending the consultation."""
+
+    model = ConsultationMessage
+    fields = readonly_fields = ["at", "body"]
 
 
 class CallInline(ReadOnlyTabularInline):
@@ -237,7 +245,14 @@ class ConsultationAdmin(ServiceActionsMixin, HistoryAdmin):
     ordering = ["reply_due_on", "received_at"]
     list_per_page = 50
     actions = ["assign_to_me"]
-    inlines = [ReplyInline, CallInline, NoteInline, EventInline, OutboxEmailInline]
+    inlines = [
+        MessageInline,
+        ReplyInline,
+        CallInline,
+        NoteInline,
+        EventInline,
+        OutboxEmailInline,
+    ]
     change_form_template = "admin/service_change_form.html"
     service_actions = ACTIONS
     fieldsets = [
@@ -291,7 +306,7 @@ class ConsultationAdmin(ServiceActionsMixin, HistoryAdmin):
                 ]
             },
         ),
-        (_("Referral"), {"fields": ["referral", "duplicate_of"]}),
+        (_("Referral"), {"fields": ["referral", "follow_up_of", "duplicate_of"]}),
     ]
 
     def get_queryset(self, request):

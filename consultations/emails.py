@@ -1,11 +1,18 @@
 """One builder per email a consultation sends; each goes through the outbox."""
 
+from django.conf import settings
 from django.urls import reverse
 from django.utils import translation
 
 from mail import outbox
 
 from .models import Consultation, ConsultationReply
+
+
+def case_url(consultation: Consultation) -> str:
+    """The person's case page (its link is a secret: never in a subject or a log line)."""
+    with translation.override(consultation.language):
+        return settings.SITE_URL + reverse("consultations:case", args=[consultation.token])
 
 
 def _consultation_page(consultation: Consultation) -> str:
@@ -17,7 +24,11 @@ def queue_confirmation(consultation: Consultation) -> None:
     outbox.queue_email(
         to=consultation.email,
         template="consultations/emails/confirmation",
-        context={"consultation": consultation, "desk_path": _consultation_page(consultation)},
+        context={
+            "consultation": consultation,
+            "desk_path": _consultation_page(consultation),
+            "case_url": case_url(consultation),
+        },
         language=consultation.language,
         about=consultation,
     )
@@ -27,7 +38,12 @@ def queue_reply(consultation: Consultation, reply: ConsultationReply) -> None:
     outbox.queue_email(
         to=consultation.email,
         template="consultations/emails/reply",
-        context={"consultation": consultation, "reply": reply},
+        context={
+            "consultation": consultation,
+            "reply": reply,
+            "case_url": case_url(consultation),
+            "text_in_email": settings.CONSULTATION_REPLY_TEXT_IN_EMAIL,
+        },
         language=consultation.language,
         about=consultation,
     )

@@ -5,6 +5,7 @@ from __future__ import annotations
 from crispy_forms.helper import FormHelper
 from crispy_forms.layout import Fieldset, Layout
 from django import forms
+from django.conf import settings
 from django.core.validators import MaxLengthValidator
 from django.urls import reverse
 from django.utils.html import format_html
@@ -172,3 +173,31 @@ class ConsultationForm(CachedBlankLayout, BotTrapMixin, PortalForm, forms.ModelF
 
 
 FIELD_ORDER = [*SUBMITTED_FIELDS, "acknowledge_disclaimers", "consent_privacy"]
+
+
+class CaseMessageForm(PortalForm):
+    """The person's message on their case page (no attachments)."""
+
+    message = forms.CharField(
+        label=_("Your message"),
+        widget=forms.Textarea(attrs={"rows": 6}),
+        error_messages={"required": _("Write your message to the desk.")},
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        limit = settings.CONSULTATION_MESSAGE_MAX
+        field = self.fields["message"]
+        field.help_text = _(
+            "Up to %(max)s characters, no attachments. Do not include other people's names or "
+            "contact details unless needed."
+        ) % {"max": f"{limit:,}"}
+        field.widget.attrs.update(character_count_attrs(limit))
+        field.validators.append(
+            MaxLengthValidator(
+                limit,
+                message=_(
+                    "Shorten this to %(limit_value)s characters or fewer (it has %(show_value)s)."
+                ),
+            )
+        )

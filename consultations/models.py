@@ -12,6 +12,7 @@ from django.utils.translation import pgettext_lazy
 
 from core.choices import Industry
 from core.constraints import ChoicesConstraint
+from core.encryption import token_hash
 from core.fields import (
     BlindIndexed,
     EncryptedCharField,
@@ -112,7 +113,8 @@ TRANSITIONS: dict[str, frozenset[str]] = {
     ),
     Status.ANSWERED: frozenset({Status.IN_PROGRESS, Status.CLOSED}),
     Status.OUT_OF_SCOPE: frozenset({Status.IN_PROGRESS, Status.CLOSED}),
-    Status.CLOSED: frozenset(),
+    # A message from the person within CONSULTATION_REOPEN_DAYS reopens it (conversation.py).
+    Status.CLOSED: frozenset({Status.IN_PROGRESS}),
     Status.SPAM: frozenset(),
     Status.DUPLICATE: frozenset(),
 }
@@ -160,6 +162,10 @@ class ConsultationQuerySet(models.QuerySet):
     def unassigned(self) -> ConsultationQuerySet:
         return self.open().filter(assigned_to__isnull=True)
 
+    def with_token(self, token: str) -> ConsultationQuerySet:
+        """The consultation whose case page ``token`` opens (none for a blank one)."""
+        return self.filter(token_hash=token_hash(token)) if token else self.none()
+
     def counted(self) -> ConsultationQuerySet:
         """What the figures count: not spam, not a duplicate."""
         return self.exclude(status__in=DISCARDED)
@@ -167,8 +173,13 @@ class ConsultationQuerySet(models.QuerySet):
 
 class Consultation(BlindIndexed, models.Model):
     blind_indexed = ("email",)
+    hashed_tokens = ("token",)
 
     reference = models.CharField(_("reference"), max_length=12, unique=True, editable=False)
+    # The secret of the person's case page: kept encrypted, for the emails that carry the
+    # link, and looked up by its hash; blanked (the link dead) when the case is anonymised.
+    token = EncryptedCharField(max_length=64, blank=True, editable=False)
+    token_hash = models.CharField(max_length=64, unique=True, null=True, editable=False)  # noqa: DJ001 (unique: NULL once the link is gone)
     # The key of the form that produced this row: a repeated submit finds it instead of
     # creating a second consultation.
     submission_key = models.UUIDField(unique=True, editable=False)
@@ -236,6 +247,14 @@ class Consultation(BlindIndexed, models.Model):
     first_response_at = models.DateTimeField(_("first response"), null=True, blank=True)
     closed_at = models.DateTimeField(_("closed"), null=True, blank=True)
     referral = EncryptedTextField(_("referral"), blank=True)
+    follow_up_of = models.ForeignKey(
+        "self",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="follow_ups",
+        verbose_name=_("follow-up of"),
+    )
     duplicate_of = models.ForeignKey(
         "self",
         on_delete=models.SET_NULL,
@@ -392,3 +411,20 @@ class ConsultationOpening(models.Model):
 
     def __str__(self) -> str:
         return f"{self.consultation} {self.by}"
+
+
+class ConsultationMessage(ConsultationRecord):
+    """What the person wrote on their case page after sending the consultation (``by`` is
+    empty: it is the person's)."""
+
+    consultation = models.ForeignKey(
+        Consultation,
+        on_delete=models.CASCADE,
+        related_name="messages",
+        verbose_name=_("consultation"),
+    )
+    body = EncryptedTextField(_("message"))
+
+    class Meta(ConsultationRecord.Meta):
+        verbose_name = _("message from the person")
+        verbose_name_plural = _("messages from the person")

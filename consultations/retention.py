@@ -26,6 +26,7 @@ RULE = RetentionRule(
             "details",
             "tried_so_far",
             "referral",
+            "token",
         ),
         "",
     ),
@@ -34,6 +35,7 @@ RULE = RetentionRule(
         ("replies", ("body",)),
         ("calls", ("summary",)),
         ("events", ("note",)),
+        ("messages", ("body",)),
     ),
 )
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import secrets
 import uuid
 from typing import Any
 
@@ -125,6 +126,7 @@ def _create(data, reference, submission_key, language, *, received_at, **extra) 
         **fields,
         **extra,
         reference=reference,
+        token=secrets.token_urlsafe(32),
         submission_key=submission_key,
         language=language,
         received_at=received_at,

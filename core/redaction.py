@@ -5,8 +5,10 @@ from __future__ import annotations
 import re
 
 # Personal links carry a secret in their path: a seminar registration's signed token, a
-# dispatch application's status token.
-SECRET_LINK = re.compile(r"(/seminars/registration/|/dispatch/status/)[^/\s?\"'<>]+")
+# dispatch application's status token, a consultation's case page.
+SECRET_LINK = re.compile(
+    r"(/seminars/registration/|/dispatch/status/|/consultation/case/)[^/\s?\"'<>]+"
+)
 # Staff search the admin by email address: the search term stays out of the logs too, and so
 # does every query of an admin page (a changelist filter may name an address or a token).
 SEARCH_TERM = re.compile(r"([?&]q=)[^&\s\"']*")

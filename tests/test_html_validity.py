@@ -12,6 +12,7 @@ import pytest
 
 from conftest import require_service
 from consultations.tests import test_views as consultation_views
+from consultations.tests.factories import make_consultation
 from dispatch.tests import test_views as dispatch_views
 from seminars import links
 from seminars.tests.factories import FORM as SEMINAR_FORM
@@ -46,6 +47,8 @@ def pages(client, language: str) -> dict[str, str]:
         found[f"{path} (errors)"] = response.content.decode()
     response = client.post(f"/{language}/seminars/my-registrations/", {"email": "not an address"})
     found["my-registrations (errors)"] = response.content.decode()
+    case = f"/{language}/consultation/case/{make_consultation().token}/"
+    found["case page (errors)"] = client.post(case, {"message": ""}).content.decode()
     found.update(journey_pages(client, language))
     return found
 

@@ -215,6 +215,14 @@ QUICK_EXIT_URL = env("QUICK_EXIT_URL", default="https://www.jma.go.jp/bosai/fore
 # The office's own target for replying to a consultation form, in business days after receipt
 # (the public is told "the next business day or later").
 CONSULTATION_REPLY_TARGET_DAYS = env.int("CONSULTATION_REPLY_TARGET_DAYS", default=3)
+# The person's case page (consultations/case.py): a message within this many days of the
+# answer (or the closing) reopens the consultation; later, it starts a new one linked to it.
+CONSULTATION_REOPEN_DAYS = env.int("CONSULTATION_REOPEN_DAYS", default=30)
+CONSULTATION_MESSAGE_MAX = env.int("CONSULTATION_MESSAGE_MAX", default=2000)  # characters
+CONSULTATION_MESSAGES_PER_HOUR = env.int("CONSULTATION_MESSAGES_PER_HOUR", default=5)
+# Whether the reply email carries the reply's text (as the office does today), or only says
+# that there is a reply and links to the case page.
+CONSULTATION_REPLY_TEXT_IN_EMAIL = env.bool("CONSULTATION_REPLY_TEXT_IN_EMAIL", default=True)
 # Retention, in days: then the personal data is anonymised (core/retention.py) -
 # after a consultation is closed, after the seminar session, after an application is finished.
 RETENTION_CONSULTATION_DAYS = env.int("RETENTION_CONSULTATION_DAYS", default=3 * 365)
