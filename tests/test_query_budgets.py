@@ -262,3 +262,24 @@ def test_a_role_sees_its_changelist_within_the_budget(client, role, label):
     assert few <= CHANGELIST_BUDGET
     BUILDERS[label](99)
     assert queries(client, url) == few
+
+
+def test_the_case_page_stays_within_its_budget_however_long_the_conversation(client):
+    from consultations import conversation
+    from consultations import services as consultation_services
+
+    staff = get_user_model().objects.create_user("desk", is_staff=True)
+    consultation = make_consultation()
+    consultation_services.assign_consultation(consultation, to=staff, by=staff)
+    url = reverse("consultations:case", args=[consultation.token])
+
+    def talk():
+        consultation_services.send_reply(consultation, by=staff, body="回答")
+        conversation.add_message(consultation, "返信")
+
+    talk()
+    few = queries(client, url)
+    assert few <= PUBLIC_BUDGET
+    for _ in range(20):
+        talk()
+    assert queries(client, url) == few
