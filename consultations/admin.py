@@ -113,8 +113,21 @@ class NoteInline(ReadOnlyTabularInline):
 
 class EventInline(ReadOnlyTabularInline):
     model = ConsultationEvent
-    fields = readonly_fields = ["at", "by", "action", "from_status", "to_status", "note"]
+    fields = readonly_fields = ["at", "by", "what", "status_change", "note"]
     verbose_name_plural = _("history")
+
+    @admin.display(description=_("action"))
+    def what(self, obj: ConsultationEvent) -> str:
+        return obj.action_label
+
+    @admin.display(description=_("status"))
+    def status_change(self, obj: ConsultationEvent) -> str:
+        """``受付 → 対応中``, or the one status when it stayed the same."""
+        labels = dict(Status.choices)
+        before, after = labels.get(obj.from_status, ""), labels.get(obj.to_status, "")
+        if before and after and before != after:
+            return f"{before} → {after}"
+        return str(after or before)
 
 
 WAITING = {Status.RECEIVED, Status.IN_PROGRESS, Status.AWAITING_CALL}

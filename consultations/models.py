@@ -304,6 +304,25 @@ class Consultation(BlindIndexed, models.Model):
         return [str(labels.get(code, code)) for code in self.conduct_types]
 
 
+# What each line of a consultation's history says, for the staff who read it.
+EVENT_ACTIONS = {
+    "submitted": _("Sent with the web form"),
+    "recorded": _("Recorded by staff"),
+    "assigned": _("Assigned"),
+    "replied": _("Reply sent"),
+    "call_planned": _("Call planned"),
+    "call_unanswered": _("Called, no answer"),
+    "call_answered": _("Answered by phone"),
+    "out_of_scope": _("Referred elsewhere"),
+    "closed": _("Closed"),
+    "contact_corrected": _("Contact details corrected"),
+    "marked_spam": _("Marked as spam"),
+    "marked_duplicate": _("Marked as a duplicate"),
+    "message_received": _("Message from the person"),
+    "reopened": _("Reopened by the person's message"),
+}
+
+
 class ConsultationEvent(StatusEvent):
     consultation = models.ForeignKey(
         Consultation,
@@ -314,6 +333,10 @@ class ConsultationEvent(StatusEvent):
 
     class Meta(StatusEvent.Meta):
         pass
+
+    @property
+    def action_label(self) -> str:
+        return str(EVENT_ACTIONS.get(self.action, self.action))
 
     def __str__(self) -> str:
         return f"{self.consultation} {self.action} {timezone.localtime(self.at):%Y-%m-%d %H:%M}"

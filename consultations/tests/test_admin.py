@@ -179,3 +179,24 @@ def test_a_step_s_page_names_the_status_and_language_in_japanese(client, consult
     assert re.search(r"<p>状態：受付　言語：\S+</p>", html)
     page = client.get(reverse("admin:consultations_consultation_change", args=[consultation.pk]))
     assert "暴言・侮辱、長時間の拘束・居座り・長電話" in page.content.decode()
+
+
+def test_the_history_reads_in_words_not_codes(client, consultant):
+    consultation = make_consultation()
+    client.post(action_url(consultation, "assign"), {"consultant": consultant.pk})
+    page = client.get(reverse("admin:consultations_consultation_change", args=[consultation.pk]))
+    html = page.content.decode()
+    assert "相談フォームから送信" in html and "受付 → 対応中" in html
+    history = html[html.index('id="events-group"') :]
+    assert "in_progress" not in history and ">submitted<" not in history
+
+
+def test_every_history_action_the_services_write_has_words():
+    import re
+    from pathlib import Path
+
+    from consultations.models import EVENT_ACTIONS
+
+    source = "".join(p.read_text() for p in Path("consultations").glob("*.py"))
+    written = set(re.findall(r'action="([a-z_]+)"', source))
+    assert written and written <= set(EVENT_ACTIONS), written - set(EVENT_ACTIONS)
