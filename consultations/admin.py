@@ -11,7 +11,7 @@ from django.template.response import TemplateResponse
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.html import format_html
-from django.utils.translation import get_language, ngettext, pgettext
+from django.utils.translation import get_language, ngettext, pgettext, pgettext_lazy
 from django.utils.translation import gettext_lazy as _
 
 from core.admin import (
@@ -220,7 +220,8 @@ ACTIONS = {
         form_kwargs=lambda c, user: {"consultation": c, "user": user},
     ),
     "close": ServiceAction(
-        _("Close"),
+        # (a context of its own: Django's read-only pages have a "Close" button, 閉じる)
+        pgettext_lazy("consultation step", "Close"),
         OptionalNoteForm,
         {Status.ANSWERED, Status.OUT_OF_SCOPE},
         service_call(

@@ -200,3 +200,13 @@ def test_every_history_action_the_services_write_has_words():
     source = "".join(p.read_text() for p in Path("consultations").glob("*.py"))
     written = set(re.findall(r'action="([a-z_]+)"', source))
     assert written and written <= set(EVENT_ACTIONS), written - set(EVENT_ACTIONS)
+
+
+def test_a_read_only_page_s_close_button_is_django_s_not_the_closing_step(client):
+    supervisor = log_in_staff(client, "Supervisors", "kimura")
+    assert supervisor
+    consultation = make_consultation()
+    page = client.get(reverse("admin:consultations_consultation_change", args=[consultation.pk]))
+    html = page.content.decode()
+    assert 'class="closelink">閉じる</a>' in html
+    assert "対応を終了する" not in html
