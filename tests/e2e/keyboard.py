@@ -22,8 +22,10 @@ FOCUS = """() => {
   }
   behind = behind || getComputedStyle(document.documentElement).backgroundColor;
   const r = e.getBoundingClientRect();
-  // An inline link over two lines has a box wider than its text: look at its first line.
-  const line = e.getClientRects()[0] || r;
+  // An inline link over two lines has a box wider than its text (and may begin with an empty
+  // piece at the end of a line): look at its largest piece.
+  const line = [...e.getClientRects()].filter(q => q.width > 0 && q.height > 0)
+    .sort((a, b) => b.width * b.height - a.width * a.height)[0] || r;
   const x = Math.min(Math.max(line.left + line.width / 2, 0), innerWidth - 1);
   const y = Math.min(Math.max(line.top + line.height / 2, 0), innerHeight - 1);
   const top = document.elementFromPoint(x, y);
@@ -35,6 +37,7 @@ FOCUS = """() => {
     shadow: s.boxShadow,
     inView: r.width > 0 && r.height > 0 && r.bottom > 0 && r.top < innerHeight
             && r.right > 0 && r.left < innerWidth,
+    top: r.top,
     notObscured: seen, atCentre: top && `${top.tagName.toLowerCase()}.${top.className}`,
   };
 }"""
@@ -65,12 +68,14 @@ class Keyboard:
         )
 
     def assert_focus_visible(self) -> None:
-        # Bootstrap scrolls smoothly: the focused element may still be on its way into view.
-        for _ in range(40):
+        # Bootstrap scrolls smoothly: measure once the element is in view and has stopped.
+        previous = None
+        for _ in range(100):
             focus = self.page.evaluate(FOCUS)
-            if focus is None or focus["inView"]:
+            if focus is None or (focus["inView"] and previous and previous["top"] == focus["top"]):
                 break
-            self.page.wait_for_timeout(50)
+            previous = focus
+            self.page.wait_for_timeout(20)  # more than a frame
         assert focus is not None, f"the focus fell to the page after {self.stops[-3:]}"
         self.stops.append(focus["what"])
         assert any(contrast(colour, focus["behind"]) >= 3 for colour in indicators(focus)), focus
