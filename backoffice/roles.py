@@ -18,6 +18,7 @@ CONSULTANT = [
     "view_consultationcall",
     "view_consultationevent",
     "view_consultationmessage",
+    "view_replytemplate",
 ]
 
 ROLES: dict[str, dict[str, list[str]]] = {
@@ -31,6 +32,10 @@ ROLES: dict[str, dict[str, list[str]]] = {
             "see_all_consultations",
             "assign_any_consultation",
             "view_consultationopening",
+            "approve_reply",
+            "add_replytemplate",
+            "change_replytemplate",
+            "delete_replytemplate",
         ],
     },
     "Seminar staff": {

@@ -6,9 +6,10 @@ import uuid
 
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import Http404
 from django.shortcuts import redirect
 from django.template.response import TemplateResponse
-from django.urls import reverse
+from django.urls import path, reverse
 from django.utils import timezone
 from django.utils.html import format_html
 from django.utils.translation import get_language, ngettext, pgettext, pgettext_lazy
@@ -26,11 +27,12 @@ from core.references import normalize_reference
 from core.templatetags.portal import office_short_date, office_short_datetime
 from mail.admin import OutboxEmailInline
 
-from . import access, services
+from . import access, conversation, emails, services
 from .admin_forms import (
     AssignForm,
     CallForm,
     CorrectContactForm,
+    DecideReplyForm,
     DuplicateForm,
     IntakeForm,
     NoteForm,
@@ -48,6 +50,8 @@ from .models import (
     ConsultationNote,
     ConsultationOpening,
     ConsultationReply,
+    ReplyState,
+    ReplyTemplate,
     Status,
 )
 
@@ -61,6 +65,7 @@ class DueFilter(admin.SimpleListFilter):
             ("overdue", _("Overdue")),
             ("today", _("Due today")),
             ("waiting", _("Waiting for an answer")),
+            ("approval", _("Reply waiting for approval")),
         ]
 
     def queryset(self, request, queryset):
@@ -71,6 +76,10 @@ class DueFilter(admin.SimpleListFilter):
             return queryset.due(on=today)
         if self.value() == "waiting":
             return queryset.waiting()
+        if self.value() == "approval":
+            return queryset.filter(
+                pk__in=ConsultationReply.objects.pending().values("consultation")
+            )
         return queryset
 
 
@@ -151,6 +160,19 @@ ACTIONS = {
         service_call(
             _("The reply will be emailed to the person."),
             lambda c, d, u: services.send_reply(c, by=u, body=d["body"]),
+        ),
+    ),
+    "decide_reply": ServiceAction(
+        _("Approve or send back the reply"),
+        DecideReplyForm,
+        {Status.IN_PROGRESS, Status.AWAITING_CALL, Status.ANSWERED},
+        service_call(
+            _("Done: the reply was approved and will be emailed, or sent back."),
+            lambda c, d, u: services.decide_reply(c, by=u, approve=d["decision"], note=d["note"]),
+        ),
+        context=lambda c: {"draft": services.pending_reply(c)},
+        when=lambda c, user: (
+            user.has_perm(services.APPROVE_REPLY) and services.pending_reply(c) is not None
         ),
     ),
     "plan_call": ServiceAction(
@@ -403,6 +425,98 @@ class ConsultationAdmin(ServiceActionsMixin, HistoryAdmin):
         }
         return TemplateResponse(request, "admin/consultations/intake.html", context)
 
+    def get_urls(self):
+        own = [
+            path(
+                "next-due/",
+                self.admin_site.admin_view(self.next_due_view),
+                name="consultations_consultation_next_due",
+            )
+        ]
+        return own + super().get_urls()
+
+    def next_due_view(self, request):
+        """The waiting consultation with the earliest reply deadline that this user may read
+        (after ``after``, the one on screen), or the list when there is none."""
+        waiting = self.get_queryset(request).waiting().order_by("reply_due_on", "received_at")
+        after = request.GET.get("after", "")
+        if after.isdigit():
+            waiting = waiting.exclude(pk=int(after))
+        found = waiting.values_list("pk", flat=True).first()
+        if found is None:
+            self.message_user(request, _("No other consultation is waiting."), messages.INFO)
+            return redirect("admin:consultations_consultation_changelist")
+        return redirect("admin:consultations_consultation_change", found)
+
+    def change_view(self, request, object_id, form_url="", extra_context=None):
+        extra_context = {
+            **(extra_context or {}),
+            "next_due_url": reverse("admin:consultations_consultation_next_due")
+            + f"?after={object_id}",
+        }
+        return super().change_view(request, object_id, form_url, extra_context)
+
+    def action_view(self, request, pk: int, action: str):
+        if action == "reply":
+            return self.reply_view(request, pk)
+        return super().action_view(request, pk, action)
+
+    def reply_view(self, request, pk: int):
+        """The triage workspace: the person's account and the conversation beside the reply
+        box, the desk's templates, and a preview of the email as it will be sent."""
+        consultation = self.get_object(request, str(pk))
+        if consultation is None:
+            raise Http404
+        if not self.has_change_permission(request, consultation):
+            raise PermissionDenied
+        change = reverse("admin:consultations_consultation_change", args=[consultation.pk])
+        if consultation.status not in ACTIONS["reply"].statuses:
+            self.message_user(
+                request, _("This step is not available in the current status."), messages.WARNING
+            )
+            return redirect(change)
+        templates = ReplyTemplate.objects.filter(active=True, language=consultation.language)
+        returned = consultation.replies.filter(state=ReplyState.RETURNED).order_by("-pk").first()
+        initial = {}
+        chosen = request.GET.get("template", "")
+        if chosen.isdigit() and (template := templates.filter(pk=int(chosen)).first()):
+            initial["body"] = template.fill(consultation)
+        elif returned:
+            initial["body"] = returned.body
+        form = ReplyForm(request.POST or None, initial=initial)
+        preview = None
+        if request.method == "POST" and form.is_valid():
+            body = form.cleaned_data["body"]
+            if "preview" in request.POST:
+                preview = emails.preview_reply(consultation, body)
+            else:
+                try:
+                    reply = services.send_reply(consultation, by=request.user, body=body)
+                except ValidationError as error:
+                    form.add_error(None, error)
+                else:
+                    if reply.state == ReplyState.PENDING:
+                        text = _("The reply waits for a desk lead's approval; nothing is sent yet.")
+                    else:
+                        text = _("The reply will be emailed to the person.")
+                    self.message_user(request, text, messages.SUCCESS)
+                    return redirect(change)
+        context = {
+            **self.admin_site.each_context(request),
+            "opts": self.model._meta,
+            "original": consultation,
+            "title": f"{consultation}: {ACTIONS['reply'].label}",
+            "form": form,
+            "entries": conversation.conversation(consultation),
+            "notes": consultation.notes.all(),
+            "templates": templates,
+            "preview": preview,
+            "returned": returned if returned and not services.pending_reply(consultation) else None,
+            "second_look": services.needs_second_look(request.user),
+            "change_url": change,
+        }
+        return TemplateResponse(request, "admin/consultations/reply.html", context)
+
     def get_search_results(self, request, queryset, search_term):
         if "@" in search_term:
             return search_by_address(queryset, "email_index", search_term), False
@@ -476,3 +590,12 @@ class ConsultationOpeningAdmin(admin.ModelAdmin):
 
     def has_delete_permission(self, request, obj=None):
         return False
+
+
+@admin.register(ReplyTemplate)
+class ReplyTemplateAdmin(admin.ModelAdmin):
+    """The desk's approved wording, in Japanese and English, kept by the desk leads."""
+
+    list_display = ["title", "language", "active", "updated_at"]
+    list_filter = ["language", "active"]
+    search_fields = ["title"]

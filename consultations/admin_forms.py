@@ -244,3 +244,20 @@ class DuplicateForm(forms.Form):
         if original.pk == self.consultation.pk:
             raise forms.ValidationError(_("Enter the other consultation's reference."))
         return original
+
+
+class DecideReplyForm(forms.Form):
+    """A desk lead's second look at a consultant's draft."""
+
+    decision = forms.TypedChoiceField(
+        label=_("Decision"),
+        choices=[("approve", _("Approve and send")), ("return", _("Send back to the consultant"))],
+        coerce=lambda value: value == "approve",
+        widget=forms.RadioSelect,
+    )
+    note = forms.CharField(
+        label=_("Note"),
+        widget=forms.Textarea(attrs={"rows": 4}),
+        required=False,
+        help_text=_("Needed when you send it back: what to change."),
+    )

@@ -28,6 +28,7 @@ from .models import (
     Consultation,
     ConsultationEvent,
     ConsultationMessage,
+    ReplyState,
     Status,
 )
 
@@ -120,6 +121,7 @@ def conversation(consultation: Consultation) -> list[dict]:
     entries += [
         {"at": reply.at, "from_desk": True, "text": reply.body}
         for reply in consultation.replies.all()
+        if reply.state == ReplyState.SENT  # (a draft waiting for approval is not sent yet)
     ]
     entries += [
         {"at": message.at, "from_desk": False, "text": message.body}

@@ -10,7 +10,10 @@ from .models import Consultation, ConsultationReply
 
 
 def case_url(consultation: Consultation) -> str:
-    """The person's case page (its link is a secret: never in a subject or a log line)."""
+    """The person's case page (its link is a secret: never in a subject or a log line); ""
+    for a consultation without one (anonymised)."""
+    if not consultation.token:
+        return ""
     with translation.override(consultation.language):
         return settings.SITE_URL + reverse("consultations:case", args=[consultation.token])
 
@@ -34,19 +37,28 @@ def queue_confirmation(consultation: Consultation) -> None:
     )
 
 
-def queue_reply(consultation: Consultation, reply: ConsultationReply) -> None:
-    outbox.queue_email(
-        to=consultation.email,
-        template="consultations/emails/reply",
-        context={
+def _reply_email(consultation: Consultation, reply: ConsultationReply) -> dict:
+    return {
+        "to": consultation.email,
+        "template": "consultations/emails/reply",
+        "context": {
             "consultation": consultation,
             "reply": reply,
             "case_url": case_url(consultation),
             "text_in_email": settings.CONSULTATION_REPLY_TEXT_IN_EMAIL,
         },
-        language=consultation.language,
-        about=consultation,
-    )
+        "language": consultation.language,
+    }
+
+
+def queue_reply(consultation: Consultation, reply: ConsultationReply) -> None:
+    outbox.queue_email(**_reply_email(consultation, reply), about=consultation)
+
+
+def preview_reply(consultation: Consultation, body: str):
+    """The reply email exactly as it would be sent (an unsaved outbox row), for the preview."""
+    email = _reply_email(consultation, ConsultationReply(consultation=consultation, body=body))
+    return outbox.render_email(email.pop("template"), email.pop("context"), **email)
 
 
 def queue_referral(consultation: Consultation) -> None:

@@ -278,6 +278,7 @@ class Consultation(BlindIndexed, models.Model):
         permissions = [
             ("see_all_consultations", _("Can read every consultation")),
             ("assign_any_consultation", _("Can assign a consultation to anyone")),
+            ("approve_reply", _("Can approve a reply drafted by a consultant")),
         ]
         indexes = [models.Index(fields=["status", "reply_due_on"], name="consultation_due_idx")]
         constraints = [
@@ -320,6 +321,9 @@ EVENT_ACTIONS = {
     "marked_duplicate": _("Marked as a duplicate"),
     "message_received": _("Message from the person"),
     "reopened": _("Reopened by the person's message"),
+    "reply_drafted": _("Reply drafted, waiting for approval"),
+    "reply_approved": _("Reply approved and sent"),
+    "reply_returned": _("Reply sent back"),
 }
 
 
@@ -376,8 +380,20 @@ class ConsultationNote(ConsultationRecord):
         verbose_name_plural = _("internal notes")
 
 
+class ReplyState(models.TextChoices):
+    SENT = "sent", _("Sent")
+    PENDING = "pending", _("Waiting for approval")
+    RETURNED = "returned", _("Sent back")
+
+
+class ReplyQuerySet(models.QuerySet):
+    def pending(self):
+        return self.filter(state=ReplyState.PENDING)
+
+
 class ConsultationReply(ConsultationRecord):
-    """A reply the office sent to the person by email (kept on the record)."""
+    """A reply the office sent to the person by email (kept on the record), or, with the second
+    look on (``CONSULTATION_REPLY_APPROVAL``), one drafted and waiting for a lead's approval."""
 
     consultation = models.ForeignKey(
         Consultation,
@@ -386,10 +402,59 @@ class ConsultationReply(ConsultationRecord):
         verbose_name=_("consultation"),
     )
     body = EncryptedTextField(_("reply"))
+    state = models.CharField(
+        _("state"), max_length=10, choices=ReplyState.choices, default=ReplyState.SENT
+    )
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("approved or sent back by"),
+    )
+    decided_at = models.DateTimeField(_("approved or sent back"), null=True, blank=True)
+    return_note = EncryptedTextField(_("why it was sent back"), blank=True)
+
+    objects = ReplyQuerySet.as_manager()
 
     class Meta(ConsultationRecord.Meta):
         verbose_name = _("reply")
         verbose_name_plural = _("replies")
+
+
+class ReplyTemplate(models.Model):
+    """Approved wording the desk starts a reply from; ``{name}`` and ``{reference}`` are
+    filled in for the person."""
+
+    title = models.CharField(_("title"), max_length=100)
+    language = models.CharField(_("language"), max_length=5, choices=settings.LANGUAGES)
+    body = models.TextField(
+        _("text"),
+        help_text=_("{name} and {reference} are replaced by the person's name and the reference."),
+    )
+    active = models.BooleanField(_("in use"), default=True)
+    updated_at = models.DateTimeField(_("updated"), auto_now=True)
+
+    class Meta:
+        verbose_name = _("reply template")
+        verbose_name_plural = _("reply templates")
+        ordering = ["language", "title"]
+
+    def __str__(self) -> str:
+        return self.title
+
+    # What stands for a name the person did not give: "ご相談者様", "Dear Sir or Madam".
+    NO_NAME = {"ja": "ご相談者", "en": "Sir or Madam"}
+
+    def fill(self, consultation: Consultation) -> str:
+        """The text for ``consultation``'s person."""
+        name = consultation.name or self.NO_NAME.get(self.language, "")
+        values = {"name": name, "reference": consultation.reference}
+        text = self.body
+        for key, value in values.items():
+            text = text.replace("{" + key + "}", value)
+        return text
 
 
 class ConsultationCall(ConsultationRecord):

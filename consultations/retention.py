@@ -32,7 +32,7 @@ RULE = RetentionRule(
     ),
     related=(
         ("notes", ("text",)),
-        ("replies", ("body",)),
+        ("replies", ("body", "return_note")),
         ("calls", ("summary",)),
         ("events", ("note",)),
         ("messages", ("body",)),

@@ -34,8 +34,11 @@ from .models import (
     ConsultationOpening,
     ConsultationReply,
     Intake,
+    ReplyState,
     Status,
 )
+
+APPROVE_REPLY = "consultations.approve_reply"
 
 
 def submit_consultation(
@@ -198,9 +201,16 @@ def record_call(
     return _answer(locked, by=by, action="call_answered", note=summary)
 
 
+def needs_second_look(user: AbstractBaseUser) -> bool:
+    """With CONSULTATION_REPLY_APPROVAL on, a reply by someone who may not approve replies
+    waits for someone who may (a desk lead)."""
+    return settings.CONSULTATION_REPLY_APPROVAL and not user.has_perm(APPROVE_REPLY)
+
+
 @transaction.atomic
 def send_reply(consultation: Consultation, *, by: AbstractBaseUser, body: str) -> ConsultationReply:
-    """Email a reply to the person in their language and keep it on the record."""
+    """Email a reply to the person in their language and keep it on the record; or, when it
+    needs a second look, keep it as a draft for approval (nothing is sent yet)."""
     locked = Consultation.objects.select_for_update().get(pk=consultation.pk)
     if not locked.email:
         raise ValidationError(
@@ -210,8 +220,67 @@ def send_reply(consultation: Consultation, *, by: AbstractBaseUser, body: str) -
         raise ValidationError(
             _("Assign the consultation before replying."), code="invalid_transition"
         )
+    if pending_reply(locked):
+        raise ValidationError(
+            _("A reply is already waiting for approval: approve it or send it back first."),
+            code="pending",
+        )
+    if needs_second_look(by):
+        reply = ConsultationReply.objects.create(
+            consultation=locked, by=by, body=body, state=ReplyState.PENDING
+        )
+        ConsultationEvent.objects.create(
+            consultation=locked,
+            by=by,
+            action="reply_drafted",
+            from_status=locked.status,
+            to_status=locked.status,
+        )
+        return reply
     reply = ConsultationReply.objects.create(consultation=locked, by=by, body=body)
     _answer(locked, by=by, action="replied")
+    emails.queue_reply(locked, reply)
+    return reply
+
+
+def pending_reply(consultation: Consultation) -> ConsultationReply | None:
+    return consultation.replies.filter(state=ReplyState.PENDING).first()
+
+
+@transaction.atomic
+def decide_reply(
+    consultation: Consultation, *, by: AbstractBaseUser, approve: bool, note: str = ""
+) -> ConsultationReply:
+    """A desk lead's second look at the draft: approve it (it is emailed and answers the
+    consultation) or send it back to its author with a note. Not one's own draft."""
+    locked = Consultation.objects.select_for_update().get(pk=consultation.pk)
+    reply = pending_reply(locked)
+    if reply is None:
+        raise ValidationError(_("No reply is waiting for approval."), code="none_pending")
+    if not by.has_perm(APPROVE_REPLY):
+        raise ValidationError(_("Only a desk lead can approve a reply."), code="need_to_know")
+    if reply.by_id == by.pk:
+        raise ValidationError(
+            _("A second look is someone else's: ask another desk lead."), code="own_draft"
+        )
+    if not approve and not note.strip():
+        raise ValidationError({"note": ValidationError(_("Say what to change."), code="no_note")})
+    reply.decided_by, reply.decided_at = by, timezone.now()
+    if not approve:
+        reply.state, reply.return_note = ReplyState.RETURNED, note
+        reply.save(update_fields=["state", "return_note", "decided_by", "decided_at"])
+        ConsultationEvent.objects.create(
+            consultation=locked,
+            by=by,
+            action="reply_returned",
+            from_status=locked.status,
+            to_status=locked.status,
+            note=note,
+        )
+        return reply
+    reply.state = ReplyState.SENT
+    reply.save(update_fields=["state", "decided_by", "decided_at"])
+    _answer(locked, by=by, action="reply_approved", note=note)
     emails.queue_reply(locked, reply)
     return reply
 

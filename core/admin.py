@@ -120,7 +120,7 @@ class ServiceActionsMixin:
                     "url": reverse(f"admin:{self.action_url_name()}", args=[obj.pk, name]),
                 }
                 for name, action in self.service_actions.items()
-                if obj.status in action.statuses
+                if obj.status in action.statuses and action.offered(obj, request.user)
             ]
         return super().change_view(request, object_id, form_url, extra_context)
 
@@ -133,7 +133,8 @@ class ServiceActionsMixin:
             raise PermissionDenied
         spec = self.service_actions[action]
         opts = self.model._meta
-        if obj.status not in spec.statuses:  # e.g. a stale page, or a second click
+        if obj.status not in spec.statuses or not spec.offered(obj, request.user):
+            # e.g. a stale page, or a second click
             self.message_user(
                 request, _("This step is not available in the current status."), messages.WARNING
             )
@@ -160,11 +161,24 @@ class ServiceActionsMixin:
 
 
 class ServiceAction:
-    def __init__(self, label, form_class, statuses, perform, *, form_kwargs=None, context=None):
+    def __init__(
+        self,
+        label,
+        form_class,
+        statuses,
+        perform,
+        *,
+        form_kwargs=None,
+        context=None,
+        when=None,
+    ):
         self.label, self.form_class, self.statuses = label, form_class, set(statuses)
         self.perform = perform
         self.form_kwargs = form_kwargs or (lambda obj, user: {})
         self.context = context or (lambda obj: {})
+        # Beyond the status: whether the button shows for this record and user (a draft to
+        # approve, a permission). The step's page checks it as well.
+        self.offered = when or (lambda obj, user: True)
 
 
 class HistoryAdmin(SimpleHistoryAdmin):

@@ -17,7 +17,7 @@ from django.urls import reverse
 from django.utils import timezone, translation
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
-from consultations.models import ConsultationOpening
+from consultations.models import ConsultationOpening, ReplyTemplate
 from consultations.tests.factories import make_consultation
 from core.models import OfficeClosure
 from dispatch.models import DispatchVisit
@@ -156,6 +156,13 @@ def openings(count):
     )
 
 
+def reply_templates(count):
+    ReplyTemplate.objects.bulk_create(
+        ReplyTemplate(title=f"Template {next(_serial)}", language="ja", body="{name}様")
+        for _ in range(count)
+    )
+
+
 def registrations(count):
     seminar = make_seminar(capacity=500)
     for _ in range(count):
@@ -208,6 +215,7 @@ BUILDERS = {
     "faq.faqentry": faq_entries,
     "consultations.consultation": consultations,
     "consultations.consultationopening": openings,
+    "consultations.replytemplate": reply_templates,
     "seminars.seminar": seminars,
     "seminars.registration": registrations,
     "dispatch.dispatchapplication": applications,

@@ -202,3 +202,16 @@ def test_the_reply_email_links_to_the_case_page_and_carries_the_text_if_set(
     assert ("REPLY-TEXT" in reply.body) is in_email
     assert consultation.token not in reply.subject
     assert re.search(r"\[C-[0-9A-Z]+\]", reply.subject)
+
+
+def test_a_consultation_without_a_link_still_gets_its_reply(
+    staff, mailoutbox, django_capture_on_commit_callbacks
+):
+    """One anonymised (or from before the case page) has no link: the email goes without."""
+    consultation = make_consultation()
+    Consultation.objects.filter(pk=consultation.pk).update(token="", token_hash=None)
+    consultation.refresh_from_db()
+    with django_capture_on_commit_callbacks(execute=True):
+        services.assign_consultation(consultation, to=staff, by=staff)
+        services.send_reply(consultation, by=staff, body="回答です")
+    assert "回答です" in mailoutbox[-1].body and "/consultation/case/" not in mailoutbox[-1].body

@@ -223,6 +223,8 @@ CONSULTATION_MESSAGES_PER_HOUR = env.int("CONSULTATION_MESSAGES_PER_HOUR", defau
 # Whether the reply email carries the reply's text (as the office does today), or only says
 # that there is a reply and links to the case page.
 CONSULTATION_REPLY_TEXT_IN_EMAIL = env.bool("CONSULTATION_REPLY_TEXT_IN_EMAIL", default=True)
+# A second look: a reply by a consultant waits for a desk lead's approval before it is sent.
+CONSULTATION_REPLY_APPROVAL = env.bool("CONSULTATION_REPLY_APPROVAL", default=False)
 # Retention, in days: then the personal data is anonymised (core/retention.py) -
 # after a consultation is closed, after the seminar session, after an application is finished.
 RETENTION_CONSULTATION_DAYS = env.int("RETENTION_CONSULTATION_DAYS", default=3 * 365)
