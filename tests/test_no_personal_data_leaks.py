@@ -117,3 +117,22 @@ def test_dispatch_application(client, watch, caplog, django_capture_on_commit_ca
     with translation.override("en"), django_capture_on_commit_callbacks(execute=True):
         locations = submit(client, reverse("dispatch:form"), data, reverse("dispatch:check"))
     assert_no_leak(watch, caplog, locations, django_capture_on_commit_callbacks)
+
+
+def test_a_message_on_the_case_page_and_the_follow_up_it_starts(
+    client, watch, caplog, django_capture_on_commit_callbacks, settings
+):
+    """The person's message, even when it starts a new consultation (and its emails)."""
+    from consultations.models import Consultation
+    from consultations.tests.factories import make_consultation
+
+    settings.CONSULTATION_REOPEN_DAYS = 0
+    with django_capture_on_commit_callbacks(execute=True):
+        old = make_consultation(email=f"{MARKER}@example.jp")
+        Consultation.objects.filter(pk=old.pk).update(status="closed")
+        path = reverse("consultations:case", args=[old.token])
+        response = client.post(path, {"message": f"また来ました{MARKER}"})
+    assert response.status_code == 302
+    follow_up = Consultation.objects.get(follow_up_of=old)
+    assert MARKER in follow_up.details
+    assert_no_leak(watch, caplog, [response["Location"]], django_capture_on_commit_callbacks)
