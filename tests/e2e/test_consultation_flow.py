@@ -117,7 +117,7 @@ def test_the_office_assigns_and_replies_in_the_admin(page, live_server):
     page.locator('input[type="submit"]').click()
     page.get_by_role("link", name=re.compile("回答を書く|Write the reply")).click()
     page.fill("#id_body", "Start from the Common Manual for Organisations.")
-    page.locator('input[type="submit"]').click()
+    page.get_by_role("button", name=re.compile("回答を送信する|Send the reply")).click()
 
     consultation = Consultation.objects.get(reference=reference)
     assert consultation.status == Status.ANSWERED and consultation.assigned_to == consultant

@@ -89,7 +89,7 @@ def test_a_consultant_logs_in_with_the_code_and_works_the_due_today_list(page, c
         page.locator('input[type="submit"]').click()
         page.get_by_role("link", name=re.compile("回答を書く|Write the reply")).click()
         page.fill("#id_body", "Start from the Common Manual for Organisations.")
-        page.locator('input[type="submit"]').click()
+        page.get_by_role("button", name=re.compile("回答を送信する|Send the reply")).click()
         page.wait_for_selector(".messagelist")
 
     assert all(Consultation.objects.get(pk=c.pk).status == Status.ANSWERED for c in due_today)
