@@ -7,6 +7,7 @@ calls one service; ``HistoryAdmin`` shows the change history read-only.
 from django.contrib import admin, messages
 from django.contrib.admin.utils import unquote
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import models
 from django.http import Http404
 from django.shortcuts import redirect
 from django.template.response import TemplateResponse
@@ -16,6 +17,7 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
 
 from . import business_days, encryption
+from .japanese_dates import OfficeDateField
 from .models import OfficeClosure
 
 
@@ -45,6 +47,8 @@ def mask_email(address: str) -> str:
 @admin.register(OfficeClosure)
 class OfficeClosureAdmin(admin.ModelAdmin):
     list_display = ["date", "weekday", "reason"]
+    # The admin's calendar picker, and the era typed by hand (令和8年12月29日) as well.
+    formfield_overrides = {models.DateField: {"form_class": OfficeDateField}}
     search_fields = ["reason"]
     date_hierarchy = "date"
     ordering = ["-date"]

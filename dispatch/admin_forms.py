@@ -4,6 +4,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from core.choices import Industry
+from core.japanese_dates import OfficeDateField
 
 from .models import DispatchVisit, Expert, Specialism, VisitStatus
 
@@ -22,7 +23,10 @@ class InterviewForm(forms.Form):
 
 
 class InterviewHeldForm(forms.Form):
-    held_on = forms.DateField(label=_("Interview held on"))
+    held_on = OfficeDateField(
+        label=_("Interview held on"),
+        help_text=_("For example 2026/12/09 or 令和8年12月9日."),
+    )
     note = forms.CharField(
         label=_("Note"), widget=forms.Textarea(attrs={"rows": 4}), required=False
     )

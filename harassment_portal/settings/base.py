@@ -292,6 +292,8 @@ OTP_TOTP_THROTTLE_FACTOR = 1
 
 # --- Internationalisation ------------------------------------------------------------------------
 LANGUAGE_CODE = "ja"
+# Input formats staff type (2026/12/09, 2026年12月9日); display formats stay Django's.
+FORMAT_MODULE_PATH = ["core.formats"]
 LANGUAGES = [("ja", _("Japanese")), ("en", _("English"))]
 LOCALE_PATHS = [BASE_DIR / "locale"]
 TIME_ZONE = "Asia/Tokyo"
