@@ -61,3 +61,18 @@ def test_a_supervisor_reads_everything_and_changes_nothing(client):
     assert "/do/assign/" not in change  # no buttons
     action = reverse("admin:consultations_consultation_action", args=[consultation.pk, "close"])
     assert client.post(action, {"note": ""}).status_code == 403
+
+
+def test_the_lock_out_records_read_in_japanese(client):
+    """django-axes ships no Japanese: its words come from the project's catalogue
+    (backoffice/library_strings.py)."""
+    from django.urls import reverse
+
+    from conftest import log_in_staff
+
+    log_in_staff(client, "Administrators", "admin-ja")
+    html = client.get(
+        reverse("admin:axes_accessattempt_changelist"), HTTP_ACCEPT_LANGUAGE="ja"
+    ).content.decode()
+    assert "ログイン試行" in html and "試行日時" in html
+    assert "access attempts" not in html.lower() and "Attempt Time" not in html
