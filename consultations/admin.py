@@ -43,6 +43,7 @@ from .admin_forms import (
 )
 from .models import (
     DISCARDED,
+    WAITING_STATUSES,
     Consultation,
     ConsultationCall,
     ConsultationEvent,
@@ -139,9 +140,6 @@ class EventInline(ReadOnlyTabularInline):
         return str(after or before)
 
 
-WAITING = {Status.RECEIVED, Status.IN_PROGRESS, Status.AWAITING_CALL}
-
-
 ACTIONS = {
     "assign": ServiceAction(
         _("Assign"),
@@ -153,14 +151,13 @@ ACTIONS = {
         ),
         form_kwargs=lambda c, user: {"user": user},
     ),
+    # The button and its statuses; the page itself is ConsultationAdmin.reply_view (the
+    # workspace), which calls services.send_reply.
     "reply": ServiceAction(
         _("Write the reply"),
         ReplyForm,
         {Status.IN_PROGRESS, Status.AWAITING_CALL, Status.ANSWERED},
-        service_call(
-            _("The reply will be emailed to the person."),
-            lambda c, d, u: services.send_reply(c, by=u, body=d["body"]),
-        ),
+        perform=None,
     ),
     "decide_reply": ServiceAction(
         _("Approve or send back the reply"),
@@ -198,7 +195,7 @@ ACTIONS = {
     "out_of_scope": ServiceAction(
         _("Out of scope: refer"),
         OutOfScopeForm,
-        WAITING,
+        WAITING_STATUSES,
         service_call(
             _("Marked out of scope; the referral will be emailed to the person."),
             lambda c, d, u: services.mark_out_of_scope(c, by=u, referral=d["referral"]),
@@ -225,7 +222,7 @@ ACTIONS = {
     "spam": ServiceAction(
         _("Mark as spam"),
         ReasonForm,
-        WAITING,
+        WAITING_STATUSES,
         service_call(
             _("Marked as spam: left out of the figures; its data goes at the next clean-up."),
             lambda c, d, u: services.mark_spam(c, by=u, reason=d["reason"]),
@@ -234,7 +231,7 @@ ACTIONS = {
     "duplicate": ServiceAction(
         _("Mark as a duplicate"),
         DuplicateForm,
-        WAITING,
+        WAITING_STATUSES,
         service_call(
             _("Marked as a duplicate: left out of the figures."),
             lambda c, d, u: services.mark_duplicate(c, of=d["original"], by=u),
@@ -508,7 +505,7 @@ class ConsultationAdmin(ServiceActionsMixin, HistoryAdmin):
             "title": f"{consultation}: {ACTIONS['reply'].label}",
             "form": form,
             "entries": conversation.conversation(consultation),
-            "notes": consultation.notes.all(),
+            "notes": consultation.notes.select_related("by"),
             "templates": templates,
             "preview": preview,
             "returned": returned if returned and not services.pending_reply(consultation) else None,
@@ -536,7 +533,7 @@ class ConsultationAdmin(ServiceActionsMixin, HistoryAdmin):
     def reply_due(self, obj: Consultation) -> str:
         """The date, and whether it has passed or is today while the person still waits."""
         day = office_short_date(obj.reply_due_on)
-        if obj.status not in WAITING:
+        if obj.status not in WAITING_STATUSES:
             return day
         today = timezone.localdate()
         if obj.reply_due_on < today:

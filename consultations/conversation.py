@@ -20,13 +20,13 @@ from django.utils.translation import gettext as _
 
 from core import business_days
 
+from . import services
 from .models import (
     DISCARDED,
     SUBMITTED_FIELDS,
     WAITING_STATUSES,
     WORKFLOW,
     Consultation,
-    ConsultationEvent,
     ConsultationMessage,
     ReplyState,
     Status,
@@ -40,15 +40,17 @@ class Sent:
     new_consultation: Consultation | None = None  # the follow-up, after the reopening period
 
 
-def answered_since(consultation: Consultation) -> dt.datetime | None:
-    """When the consultation reached its present answered, referred or closed status."""
+def answered_since(consultation: Consultation) -> dt.datetime:
+    """When the consultation reached its present answered, referred or closed status (its
+    last change, for one moved there without a history line)."""
     event = consultation.events.filter(to_status=consultation.status).order_by("-at").first()
     return event.at if event else consultation.updated_at
 
 
 def may_reopen(consultation: Consultation, *, now: dt.datetime) -> bool:
-    since = answered_since(consultation)
-    return since is None or now - since <= dt.timedelta(days=settings.CONSULTATION_REOPEN_DAYS)
+    return now - answered_since(consultation) <= dt.timedelta(
+        days=settings.CONSULTATION_REOPEN_DAYS
+    )
 
 
 @transaction.atomic
@@ -90,23 +92,16 @@ def add_message(consultation: Consultation, body: str, *, now: dt.datetime | Non
 
 def _keep(consultation: Consultation, body: str) -> ConsultationMessage:
     message = ConsultationMessage.objects.create(consultation=consultation, body=body)
-    ConsultationEvent.objects.create(
-        consultation=consultation,
-        action="message_received",
-        from_status=consultation.status,
-        to_status=consultation.status,
-    )
+    services.note_in_history(consultation, "message_received")
     return message
 
 
 def _follow_up(old: Consultation, body: str, *, now: dt.datetime) -> Consultation:
     """A new consultation from the old one's person, with the message as its account."""
-    from .services import submit_consultation
-
     data = {name: getattr(old, name) for name in SUBMITTED_FIELDS}
     data["details"] = body
     data["tried_so_far"] = ""
-    consultation, _created = submit_consultation(
+    consultation, _created = services.submit_consultation(
         data, submission_key=uuid.uuid4(), language=old.language, now=now
     )
     Consultation.objects.filter(pk=consultation.pk).update(follow_up_of=old)
@@ -128,6 +123,7 @@ def conversation(consultation: Consultation) -> list[dict]:
         for message in consultation.messages.all()
     ]
     if consultation.status == Status.OUT_OF_SCOPE and consultation.referral:
-        at = answered_since(consultation) or consultation.updated_at
-        entries.append({"at": at, "from_desk": True, "text": consultation.referral})
+        entries.append(
+            {"at": answered_since(consultation), "from_desk": True, "text": consultation.referral}
+        )
     return sorted(entries, key=lambda entry: entry["at"])

@@ -189,16 +189,21 @@ def record_call(
     locked = Consultation.objects.select_for_update().get(pk=consultation.pk)
     ConsultationCall.objects.create(consultation=locked, by=by, reached=reached, summary=summary)
     if not reached:
-        ConsultationEvent.objects.create(
-            consultation=locked,
-            by=by,
-            action="call_unanswered",
-            from_status=locked.status,
-            to_status=locked.status,
-            note=summary,
-        )
+        note_in_history(locked, "call_unanswered", by=by, note=summary)
         return locked
     return _answer(locked, by=by, action="call_answered", note=summary)
+
+
+def note_in_history(consultation: Consultation, action: str, *, by=None, note: str = "") -> None:
+    """A line of the history that moves no status (a call unanswered, a draft, a message)."""
+    ConsultationEvent.objects.create(
+        consultation=consultation,
+        by=by,
+        action=action,
+        from_status=consultation.status,
+        to_status=consultation.status,
+        note=note,
+    )
 
 
 def needs_second_look(user: AbstractBaseUser) -> bool:
@@ -229,13 +234,7 @@ def send_reply(consultation: Consultation, *, by: AbstractBaseUser, body: str) -
         reply = ConsultationReply.objects.create(
             consultation=locked, by=by, body=body, state=ReplyState.PENDING
         )
-        ConsultationEvent.objects.create(
-            consultation=locked,
-            by=by,
-            action="reply_drafted",
-            from_status=locked.status,
-            to_status=locked.status,
-        )
+        note_in_history(locked, "reply_drafted", by=by)
         return reply
     reply = ConsultationReply.objects.create(consultation=locked, by=by, body=body)
     _answer(locked, by=by, action="replied")
@@ -269,14 +268,7 @@ def decide_reply(
     if not approve:
         reply.state, reply.return_note = ReplyState.RETURNED, note
         reply.save(update_fields=["state", "return_note", "decided_by", "decided_at"])
-        ConsultationEvent.objects.create(
-            consultation=locked,
-            by=by,
-            action="reply_returned",
-            from_status=locked.status,
-            to_status=locked.status,
-            note=note,
-        )
+        note_in_history(locked, "reply_returned", by=by, note=note)
         return reply
     reply.state = ReplyState.SENT
     reply.save(update_fields=["state", "decided_by", "decided_at"])
@@ -343,12 +335,10 @@ def correct_contact(
         setattr(locked, name, {"email": email, "phone": phone}[name])
     locked.save(update_fields=[*changed, "updated_at"])
     labels = {"email": _("email address"), "phone": _("phone number")}
-    ConsultationEvent.objects.create(
-        consultation=locked,
+    note_in_history(
+        locked,
+        "contact_corrected",
         by=by,
-        action="contact_corrected",
-        from_status=locked.status,
-        to_status=locked.status,
         note=_("%(fields)s: %(reason)s")
         % {
             "fields": pgettext("list separator", ", ").join(str(labels[n]) for n in changed),

@@ -6,6 +6,8 @@ import re
 
 from django import forms
 
+from core.public.forms import half_width
+
 # The eras a date the office handles can be in: (name, the western year of its first year).
 ERAS = {"令和": 2018, "平成": 1988}
 _ERA_DATE = re.compile(r"^\s*(令和|平成)\s*(元|\d{1,2})\s*年")
@@ -14,7 +16,7 @@ _ERA_DATE = re.compile(r"^\s*(令和|平成)\s*(元|\d{1,2})\s*年")
 def to_western(text: str) -> str:
     """``令和8年12月9日`` -> ``2026年12月9日`` (``元年`` is the first year); other text as it
     is. Full-width digits are read as well."""
-    text = text.translate(str.maketrans("０１２３４５６７８９", "0123456789"))
+    text = half_width(text)
     match = _ERA_DATE.match(text)
     if not match:
         return text
