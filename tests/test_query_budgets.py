@@ -291,3 +291,73 @@ def test_the_case_page_stays_within_its_budget_however_long_the_conversation(cli
     for _ in range(20):
         talk()
     assert queries(client, url) == few
+
+
+# --- A case's own admin pages ---------------------------------------------------------------
+
+CASE_PAGE_BUDGET = 30  # the change page: the record, its inlines, history, emails, steps
+
+
+def _a_case_with(exchanges: int, staff):
+    """A consultation with ``exchanges`` replies, messages from the person and notes."""
+    from consultations import conversation
+    from consultations import services as consultation_services
+
+    consultation = make_consultation()
+    consultation_services.assign_consultation(consultation, to=staff, by=staff)
+    for _ in range(exchanges):
+        consultation_services.add_note(consultation, by=staff, text="メモ")
+        consultation_services.send_reply(consultation, by=staff, body="回答")
+        conversation.add_message(consultation, "返信")
+    return consultation
+
+
+@pytest.mark.parametrize("page", ["change", "reply", "history"])
+def test_a_consultations_admin_pages_cost_the_same_however_long_the_case(client, page):
+    """The change page, the reply workspace and the history read a case's replies,
+    messages, notes, events and emails in a fixed number of queries: a case with twenty
+    exchanges costs what a case with one costs."""
+    staff = get_user_model().objects.create_user("lead", password="pw", is_staff=True)
+    staff.groups.add(Group.objects.get(name="Desk leads"))
+    client.force_login(staff)
+
+    def url(consultation):
+        if page == "reply":
+            return reverse(
+                "admin:consultations_consultation_action", args=[consultation.pk, "reply"]
+            )
+        return reverse(f"admin:consultations_consultation_{page}", args=[consultation.pk])
+
+    short, long = _a_case_with(1, staff), _a_case_with(20, staff)
+    queries(client, url(short))  # warm: content types and the like are cached per process
+    few = queries(client, url(short))
+    assert few <= CASE_PAGE_BUDGET
+    assert queries(client, url(long)) == few
+
+
+@pytest.mark.parametrize("page", ["change", "history"])
+def test_a_dispatch_applications_admin_pages_cost_the_same_however_many_visits(client, page):
+    staff = get_user_model().objects.create_user("coordinator", password="pw", is_staff=True)
+    staff.groups.add(Group.objects.get(name="Dispatch coordinators"))
+    client.force_login(staff)
+
+    def with_visits(count):
+        application = approved_application(staff, organisation_name=f"協会{next(_serial)}")
+        start = timezone.now() + dt.timedelta(days=30)
+        DispatchVisit.objects.bulk_create(
+            DispatchVisit(
+                application=application,
+                starts_at=start + dt.timedelta(days=index),
+                ends_at=start + dt.timedelta(days=index, hours=2),
+                place="会議室",
+                expert=application.expert,
+            )
+            for index in range(count)
+        )
+        return reverse(f"admin:dispatch_dispatchapplication_{page}", args=[application.pk])
+
+    one, five = with_visits(1), with_visits(5)
+    queries(client, one)
+    few = queries(client, one)
+    assert few <= CASE_PAGE_BUDGET
+    assert queries(client, five) == few
