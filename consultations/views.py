@@ -10,7 +10,7 @@ from django.utils.translation import gettext as _
 from django.views import View
 from django.views.decorators.http import require_GET
 
-from core.public import ratelimit
+from core.public import language_switch, ratelimit
 from core.public.flow import FlowCheckView, FlowFormView, FlowThanksView
 from core.public.page_cache import cached_page, no_store
 
@@ -58,13 +58,18 @@ class CaseView(View):
         consultation = self._consultation(token)
         if consultation is None:
             return self._gone(request)
-        return self._render(request, consultation, CaseMessageForm())
+        typed = language_switch.kept(request, self._typed_key(consultation))
+        return self._render(request, consultation, CaseMessageForm(initial=typed))
 
     def post(self, request, token: str):
         consultation = self._consultation(token)
         if consultation is None:
             return self._gone(request)
         form = CaseMessageForm(request.POST)
+        typed_key = self._typed_key(consultation)
+        if language_switch.asked(request):
+            return language_switch.keep_and_show_again(request, form, typed_key)
+        language_switch.forget(request, typed_key)
         if not form.is_valid():
             return self._render(request, consultation, form)
         if not ratelimit.within_public_limits(
@@ -100,6 +105,10 @@ class CaseView(View):
         )
 
     @staticmethod
+    def _typed_key(consultation: Consultation) -> str:
+        return f"case-message-{consultation.pk}"
+
+    @staticmethod
     def _gone(request):
         return no_store(render(request, "consultations/case_link_invalid.html", status=404))
 
@@ -110,5 +119,6 @@ class CaseView(View):
             "waiting": consultation.status in WAITING_STATUSES,
             "entries": conversation.conversation(consultation),
             "form": form,
+            "switch_form": language_switch.FORM_ID,
         }
         return no_store(render(request, "consultations/case.html", context, status=status))

@@ -151,3 +151,30 @@ def test_the_my_registrations_address_survives_the_switch_and_sends_nothing(clie
     # A normal send forgets it.
     client.post(path_en, {"email": "hanako@example.jp"})
     assert "hanako@example.jp" not in client.get(path_en).content.decode()
+
+
+def test_a_message_half_written_on_the_case_page_survives_the_switch(client):
+    from consultations.models import ConsultationMessage
+    from consultations.tests.factories import make_consultation
+
+    consultation = make_consultation()
+    path_ja = f"/ja/consultation/case/{consultation.token}/"
+    path_en = f"/en/consultation/case/{consultation.token}/"
+    assert 'form="answers"' in client.get(path_ja).content.decode()  # the switcher is a button
+    response = client.post(
+        path_en, {"message": "追加で伝えたいことがあります。", "switch_language": "en"}
+    )
+    assert response.status_code == 302 and response.url == path_en
+    page = client.get(path_en)
+    html = page.content.decode()
+    assert "追加で伝えたいことがあります。" in html
+    assert "no-store" in page["Cache-Control"]
+    assert 'id="error-summary"' not in html
+    assert not ConsultationMessage.objects.exists()  # a switch sends nothing to the desk
+    # A normal send forgets it.
+    client.post(path_en, {"message": "追加で伝えたいことがあります。"})
+    assert ConsultationMessage.objects.count() == 1
+    assert (
+        "追加で伝えたいことがあります。"
+        not in client.get(path_en).content.decode().split("<textarea")[1].split("</textarea>")[0]
+    )
