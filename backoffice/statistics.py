@@ -265,7 +265,7 @@ def seminar_section(start: dt.date, end: dt.date) -> Section:
                 ),
                 [
                     (
-                        f"FY{s.fiscal_year} #{s.number} {s.title}",
+                        f"{s.session_label} {s.title}",
                         timezone.localdate(s.starts_at).isoformat(),
                         s.capacity,
                         s.confirmed,

@@ -32,3 +32,26 @@ class OfficeDateField(forms.DateField):
         if isinstance(value, str):
             value = to_western(value)
         return super().to_python(value)
+
+
+class OfficeSplitDateTimeField(forms.SplitDateTimeField):
+    """A date and a time in two boxes (with ``AdminSplitDateTime``, the admin's calendar and
+    clock), the date read as ``OfficeDateField`` reads it: 令和8年12月9日 and 14:00."""
+
+    def __init__(self, *, input_date_formats=None, input_time_formats=None, **kwargs):
+        # As SplitDateTimeField builds its two fields, with the date field that reads the era.
+        errors = {**self.default_error_messages, **kwargs.get("error_messages", {})}
+        localize = kwargs.get("localize", False)
+        fields = (
+            OfficeDateField(
+                input_formats=input_date_formats,
+                error_messages={"invalid": errors["invalid_date"]},
+                localize=localize,
+            ),
+            forms.TimeField(
+                input_formats=input_time_formats,
+                error_messages={"invalid": errors["invalid_time"]},
+                localize=localize,
+            ),
+        )
+        forms.MultiValueField.__init__(self, fields, **kwargs)

@@ -13,9 +13,17 @@ SECRET_LINK = re.compile(
 # does every query of an admin page (a changelist filter may name an address or a token).
 SEARCH_TERM = re.compile(r"([?&]q=)[^&\s\"']*")
 ADMIN_QUERY = re.compile(r"(/admin/[^?\s\"']*\?)[^\s\"']*")
+# A person's own Zoom join link carries its secret in ``tk=`` (it joins as that person).
+ZOOM_JOIN_TOKEN = re.compile(r"(zoom\.us/w/[0-9]+\?(?:[^\s\"'<>]*&)?tk=)[^&\s\"'<>]+")
 
 
-def redact(text: str) -> str:
-    """``text`` with each personal link's secret and each admin query as ``[redacted]``."""
-    text = ADMIN_QUERY.sub(r"\1[redacted]", SECRET_LINK.sub(r"\1[redacted]", text))
-    return SEARCH_TERM.sub(r"\1[redacted]", text)
+def redact(text: str, *, placeholder: str = "[redacted]") -> str:
+    """``text`` with each personal link's secret and each admin query as ``placeholder``
+    (``[redacted]`` in logs; a translated word on a staff screen)."""
+
+    def hidden(match: re.Match) -> str:
+        return match.group(1) + placeholder
+
+    for pattern in (SECRET_LINK, ZOOM_JOIN_TOKEN, ADMIN_QUERY, SEARCH_TERM):
+        text = pattern.sub(hidden, text)
+    return text

@@ -43,6 +43,7 @@ from .models import (
     Expert,
     Specialism,
     Status,
+    Support,
     VisitStatus,
 )
 
@@ -77,7 +78,14 @@ ACTIONS = {
         {Status.CONTACTED, Status.INTERVIEW_SCHEDULED},
         service_call(
             _("Interview scheduled."),
-            lambda a, d, u: services.schedule_interview(a, by=u, at=d["at"], note=d["note"]),
+            lambda a, d, u: services.schedule_interview(
+                a,
+                by=u,
+                at=d["at"],
+                note=d["note"],
+                override=d["override"],
+                override_reason=d["override_reason"],
+            ),
         ),
     ),
     "interview_held": ServiceAction(
@@ -127,6 +135,8 @@ ACTIONS = {
                 place=d["place"],
                 expert=d["expert"],
                 change_reason=d["change_reason"],
+                override=d["override"],
+                override_reason=d["override_reason"],
             ),
         ),
     ),
@@ -207,8 +217,21 @@ class VisitInline(ReadOnlyTabularInline):
 
 class EventInline(ReadOnlyTabularInline):
     model = DispatchEvent
-    fields = readonly_fields = ["at", "by", "action", "from_status", "to_status", "note"]
+    fields = readonly_fields = ["at", "by", "what", "status_change", "note"]
     verbose_name_plural = _("history")
+
+    @admin.display(description=_("action"))
+    def what(self, obj: DispatchEvent) -> str:
+        return obj.action_label
+
+    @admin.display(description=_("status"))
+    def status_change(self, obj: DispatchEvent) -> str:
+        """``面談実施済み → 派遣決定``, or the one status when it stayed the same."""
+        labels = dict(Status.choices)
+        before, after = labels.get(obj.from_status, ""), labels.get(obj.to_status, "")
+        if before and after and before != after:
+            return f"{before} → {after}"
+        return str(after or before)
 
 
 @admin.register(DispatchApplication)
@@ -226,10 +249,14 @@ class DispatchApplicationAdmin(AddressSearchMixin, ServiceActionsMixin, HistoryA
     list_filter = ["status", DeadlineFilter, "expert", "fiscal_year"]
     list_select_related = ["expert"]
     address_index_field = "contact_email_index"
-    search_fields = ["=reference", "organisation_name"]
-    search_help_text = _("A reference (D-...), an organisation, or a contact's email address.")
+    search_fields = ["=reference", "=corporate_number", "organisation_name"]
+    search_help_text = _(
+        "A reference (D-...), a corporate number, an organisation, or a contact's email address."
+    )
     ordering = ["-submitted_at"]
     change_form_template = "admin/service_change_form.html"
+    # The steps' pages with the admin's calendar and clock for their dates.
+    action_template = "admin/dispatch/service_action.html"
     service_actions = ACTIONS
     inlines = [VisitInline, EventInline, OutboxEmailInline]
 
@@ -243,8 +270,19 @@ class DispatchApplicationAdmin(AddressSearchMixin, ServiceActionsMixin, HistoryA
 
     def get_readonly_fields(self, request, obj=None):
         # Not the token: it is the secret in the applicant's status link.
-        hidden = {"id", "token", "token_hash", "contact_email_index"}
-        return [f.name for f in DispatchApplication._meta.fields if f.name not in hidden]
+        hidden = {"id", "token", "token_hash", "contact_email_index", "submission_key"}
+        shown_as = {"support_wanted": "support_wanted_labels"}  # in words, not as JSON
+        return [
+            shown_as.get(f.name, f.name)
+            for f in DispatchApplication._meta.fields
+            if f.name not in hidden
+        ]
+
+    @admin.display(description=_("support wanted"))
+    def support_wanted_labels(self, obj: DispatchApplication) -> str:
+        labels = dict(Support.choices)
+        separator = pgettext("list separator", ", ")
+        return separator.join(str(labels.get(code, code)) for code in obj.support_wanted) or "—"
 
     def has_add_permission(self, request):
         return False

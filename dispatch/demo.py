@@ -8,6 +8,7 @@ import uuid
 from django.utils import timezone
 
 from core import business_days
+from core.corporate_number import check_digit
 
 from . import services
 from .models import DispatchApplication, Expert
@@ -19,10 +20,17 @@ EXPERTS = [
 ]
 
 
+def _corporate_number(index: int) -> str:
+    """A made-up number with a valid check digit (no registry office has the code 9999)."""
+    base = f"9999990000{index:02d}"
+    return f"{check_digit(base)}{base}"
+
+
 def _application(index: int, industry: str, support: list[str]) -> dict:
     return {
         "organisation_name": f"デモ業界団体{index}",
         "organisation_kana": f"デモギョウカイダンタイ{index}",
+        "corporate_number": _corporate_number(index),
         "legal_form": "sme_organisation",
         "postal_code": "163-8001",
         "address": "東京都新宿区西新宿2-8-1",
@@ -75,8 +83,15 @@ def create_demo_dispatch(by=None) -> int:
         now=now - dt.timedelta(days=20),
     )
     services.record_contact(approved, by=by)
-    services.schedule_interview(approved, by=by, at=now - dt.timedelta(days=10))
-    services.record_interview(approved, by=by, held_on=timezone.localdate() - dt.timedelta(days=10))
+    # The interview on a business day about ten days ago, arranged a few days before it.
+    held_on = timezone.localdate() - dt.timedelta(days=10)
+    while not business_days.is_business_day(held_on):
+        held_on -= dt.timedelta(days=1)
+    interview_at = timezone.make_aware(dt.datetime.combine(held_on, dt.time(10, 0)))
+    services.schedule_interview(
+        approved, by=by, at=interview_at, now=interview_at - dt.timedelta(days=3)
+    )
+    services.record_interview(approved, by=by, held_on=held_on)
     services.approve_application(approved, by=by, expert=experts[0])
     day = business_days.add_business_days(timezone.localdate(), 5)
     services.plan_visit(

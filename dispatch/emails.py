@@ -6,10 +6,10 @@ import datetime as dt
 
 from django.conf import settings
 from django.urls import reverse
-from django.utils import timezone, translation
+from django.utils import translation
 from django.utils.translation import gettext as _
-from icalendar import Calendar, Event
 
+from core import calendars
 from mail import outbox
 
 from .models import DispatchApplication, DispatchVisit
@@ -86,29 +86,24 @@ def queue_deadline_alert(
 
 
 def visit_ics(visit: DispatchVisit, *, cancelled: bool = False) -> dict[str, str]:
-    """The visit as a calendar event; ``cancelled`` gives the same event as a cancellation."""
-    calendar = Calendar()
-    calendar.add("prodid", "-//Tokyo Customer Harassment Consultation Portal//dispatch//")
-    calendar.add("version", "2.0")
-    calendar.add("method", "CANCEL" if cancelled else "PUBLISH")
-    event = Event()
-    if cancelled:
-        event.add("status", "CANCELLED")
-        event.add("sequence", 1)
-    domain = settings.SITE_URL.split("//", 1)[-1].split("/", 1)[0]
-    event.add("uid", f"dispatch-visit-{visit.pk}@{domain}")
-    event.add("dtstamp", timezone.now())
-    event.add("dtstart", visit.starts_at)
-    event.add("dtend", visit.ends_at)
-    event.add("summary", _("Expert visit: %(org)s") % {"org": visit.application.organisation_name})
-    event.add("location", visit.place)
-    event.add(
-        "description",
-        f"{_('Reference')}: {visit.application.reference}\n{_('Expert')}: {visit.expert.name}",
+    """The visit as a calendar event (``core.calendars``); ``cancelled`` gives the same event
+    (same UID) as a cancellation. The SEQUENCE is the visit's ``calendar_sequence``, raised by
+    the services that change or cancel the visit."""
+    application = visit.application
+    return calendars.event_file(
+        part="dispatch",
+        filename=f"visit-{visit.pk}.ics",
+        uid=calendars.uid(f"dispatch-visit-{visit.pk}"),
+        sequence=visit.calendar_sequence,
+        starts_at=visit.starts_at,
+        ends_at=visit.ends_at,
+        summary=_("Expert visit: %(org)s") % {"org": application.organisation_name},
+        description="\n".join(
+            [
+                _("Reference: %(reference)s") % {"reference": application.reference},
+                _("Expert: %(expert)s") % {"expert": visit.expert.name},
+            ]
+        ),
+        location=visit.place,
+        cancelled=cancelled,
     )
-    calendar.add_component(event)
-    return {
-        "filename": f"visit-{visit.pk}.ics",
-        "content": calendar.to_ical().decode(),
-        "mimetype": "text/calendar",
-    }

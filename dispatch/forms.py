@@ -14,6 +14,8 @@ from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
 from core import postal
+from core.corporate_number import normalise as normalise_corporate_number
+from core.corporate_number import validate_corporate_number
 from core.public.forms import BotTrapMixin, PortalForm, clean_phone_number, half_width
 from core.public.layouts import CachedBlankLayout
 
@@ -105,6 +107,17 @@ def in_tokyo(address: str) -> bool:
 
 
 class ApplicationForm(CachedBlankLayout, BotTrapMixin, PortalForm, forms.ModelForm):
+    # Required of every new application (the model allows it empty for older ones); typed with
+    # hyphens, spaces or full-width digits as often as not.
+    corporate_number = forms.CharField(
+        label=_("Corporate number"),
+        max_length=30,  # (as typed: "1-1803-0101-8771", full-width, spaced)
+        help_text=_(
+            "13 digits. You can find it on the National Tax Agency's corporate number "
+            "publication site. For example: 7000012050002"
+        ),
+        widget=forms.TextInput(attrs={"autocomplete": "off", "inputmode": "numeric"}),
+    )
     support_wanted = forms.MultipleChoiceField(
         label=_("Support wanted"),
         choices=Support.choices,
@@ -273,6 +286,11 @@ class ApplicationForm(CachedBlankLayout, BotTrapMixin, PortalForm, forms.ModelFo
                 ),
             )
         return cleaned
+
+    def clean_corporate_number(self) -> str:
+        value = self.cleaned_data["corporate_number"]
+        validate_corporate_number(value)
+        return normalise_corporate_number(value)
 
     def clean_contact_phone(self) -> str:
         return clean_phone_number(self.cleaned_data["contact_phone"])

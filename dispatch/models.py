@@ -12,6 +12,7 @@ from django.utils.translation import gettext_lazy as _
 
 from core.choices import Industry
 from core.constraints import ChoicesConstraint
+from core.corporate_number import validate_corporate_number
 from core.fields import (
     BlindIndexed,
     EncryptedCharField,
@@ -95,6 +96,7 @@ WORKFLOW = Workflow(Status, TRANSITIONS)
 ORGANISATION_FIELDS = (
     "organisation_name",
     "organisation_kana",
+    "corporate_number",
     "legal_form",
     "postal_code",
     "address",
@@ -169,7 +171,7 @@ class DispatchApplication(BlindIndexed, models.Model):
     # looked up by its hash.
     token = EncryptedCharField(max_length=64, editable=False)
     token_hash = models.CharField(max_length=64, unique=True, null=True, editable=False)  # noqa: DJ001 (unique: NULL once the link is gone)
-    submission_key = models.UUIDField(unique=True, editable=False)
+    submission_key = models.UUIDField(_("submission key"), unique=True, editable=False)
     language = models.CharField(_("language"), max_length=5, choices=settings.LANGUAGES)
     fiscal_year = models.PositiveSmallIntegerField(_("fiscal year"))
     status = models.CharField(
@@ -195,6 +197,11 @@ class DispatchApplication(BlindIndexed, models.Model):
 
     organisation_name = models.CharField(_("organisation name"), max_length=200)
     organisation_kana = models.CharField(_("organisation name (reading)"), max_length=200)
+    # Who the organisation is, for the five-visit cap (the name is kept for show: "（一社）" and
+    # "一般社団法人" are one organisation). Empty on applications made before it was asked.
+    corporate_number = models.CharField(
+        _("corporate number"), max_length=13, blank=True, validators=[validate_corporate_number]
+    )
     legal_form = models.CharField(_("legal form"), max_length=30, choices=LegalForm.choices)
     postal_code = models.CharField(_("postal code"), max_length=8)
     address = models.CharField(_("main office address"), max_length=300)
@@ -229,7 +236,11 @@ class DispatchApplication(BlindIndexed, models.Model):
         verbose_name_plural = _("dispatch applications")
         ordering = ["-submitted_at"]
         # The admin's list order (newest first, then by id): its page is read from the index.
-        indexes = [models.Index(fields=["submitted_at", "id"], name="dispatch_submitted_idx")]
+        indexes = [
+            models.Index(fields=["submitted_at", "id"], name="dispatch_submitted_idx"),
+            # The five-visit cap finds the organisation's applications of the year by number.
+            models.Index(fields=["fiscal_year", "corporate_number"], name="dispatch_corporate_idx"),
+        ]
         constraints = [
             ChoicesConstraint(field="status", values=Status.values, name="dispatch_status_valid"),
             models.CheckConstraint(
@@ -246,6 +257,21 @@ class DispatchApplication(BlindIndexed, models.Model):
         return self.visit_place or self.address
 
 
+# What each line of an application's history says, for the coordinators who read it.
+EVENT_ACTIONS = {
+    "submitted": _("Sent with the application form"),
+    "contacted": _("Applicant contacted"),
+    "interview_scheduled": _("Interview scheduled"),
+    "interview_held": _("Interview held"),
+    "approved": _("Approved, expert assigned"),
+    "rejected": _("Not approved"),
+    "withdrawn": _("Withdrawn by the applicant"),
+    "completed": _("Completed"),
+    "visit_planned": _("Visit planned"),
+    "visit_done": _("Visit recorded"),
+}
+
+
 class DispatchEvent(StatusEvent):
     application = models.ForeignKey(
         DispatchApplication,
@@ -256,6 +282,10 @@ class DispatchEvent(StatusEvent):
 
     class Meta(StatusEvent.Meta):
         pass
+
+    @property
+    def action_label(self) -> str:
+        return str(EVENT_ACTIONS.get(self.action, self.action))
 
     def __str__(self) -> str:
         return f"{self.application.reference} {self.action}"
@@ -285,6 +315,9 @@ class DispatchVisit(models.Model):
         _("status"), max_length=20, choices=VisitStatus.choices, default=VisitStatus.PLANNED
     )
     report = models.TextField(_("report"), blank=True)
+    calendar_sequence = models.PositiveIntegerField(
+        _("calendar version"), default=0, editable=False
+    )
     history = History()
 
     class Meta:

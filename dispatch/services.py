@@ -19,6 +19,7 @@ from django.utils.translation import gettext as _
 from core import business_days
 from core.workflow import submit_once
 
+from . import date_rules as rules
 from . import emails
 from .models import (
     ACTIVE_STATUSES,
@@ -98,20 +99,49 @@ def record_contact(application, *, by: AbstractBaseUser, note: str = ""):
 
 
 @transaction.atomic
-def schedule_interview(application, *, by: AbstractBaseUser, at: dt.datetime, note: str = ""):
+def schedule_interview(
+    application,
+    *,
+    by: AbstractBaseUser,
+    at: dt.datetime,
+    note: str = "",
+    override: bool = False,
+    override_reason: str = "",
+    now: dt.datetime | None = None,
+):
+    """The preliminary interview is arranged: today or later, on a business day, unless the
+    coordinator makes an exception and says why (the reason goes into the history)."""
+    exception = rules.allow(
+        rules.interview_time_problems(at, now=now or timezone.now()),
+        override=override,
+        override_reason=override_reason,
+    )
     return WORKFLOW.move(
         application,
         Status.INTERVIEW_SCHEDULED,
         by=by,
         action="interview_scheduled",
-        note=note,
+        note=rules.join_notes(note, exception),
         interview_at=at,
     )
 
 
 @transaction.atomic
-def record_interview(application, *, by: AbstractBaseUser, held_on: dt.date, note: str = ""):
-    """The interview took place; the decision is due five business days later."""
+def record_interview(
+    application,
+    *,
+    by: AbstractBaseUser,
+    held_on: dt.date,
+    note: str = "",
+    today: dt.date | None = None,
+):
+    """The interview took place; the decision is due five business days later.
+
+    The day is one that has come (not a future day, which would show the applicant a decision
+    before their interview) and not before the application was sent."""
+    rules.check_interview_held_on(
+        held_on, today=today or timezone.localdate(), sent_at=application.submitted_at
+    )
     day0 = business_days.business_day_on_or_after(held_on)
     return WORKFLOW.move(
         application,
@@ -166,12 +196,23 @@ def complete_application(application, *, by: AbstractBaseUser, note: str = ""):
     return WORKFLOW.move(application, Status.COMPLETED, by=by, action="completed", note=note)
 
 
+def _same_organisation(application: DispatchApplication, prefix: str = "") -> Q:
+    """The applications of ``application``'s organisation: those with its corporate number
+    (and, from before the number was asked, those of its name without one); by name alone
+    when it has no number."""
+    name = Q(**{f"{prefix}organisation_name": application.organisation_name})
+    if not application.corporate_number:
+        return name
+    number = Q(**{f"{prefix}corporate_number": application.corporate_number})
+    return number | (name & Q(**{f"{prefix}corporate_number": ""}))
+
+
 def _visits_used(application: DispatchApplication) -> int:
     """Visits (not cancelled) of this organisation in the application's fiscal year."""
     return (
         DispatchVisit.objects.filter(
+            _same_organisation(application, "application__"),
             application__fiscal_year=application.fiscal_year,
-            application__organisation_name=application.organisation_name,
         )
         .exclude(status=VisitStatus.CANCELLED)
         .count()
@@ -188,15 +229,19 @@ def plan_visit(
     place: str = "",
     expert: Expert | None = None,
     change_reason: str = "",
+    override: bool = False,
+    override_reason: str = "",
+    now: dt.datetime | None = None,
 ) -> DispatchVisit:
-    """Plan a visit: at most five per organisation and fiscal year, counted under a lock."""
+    """Plan a visit: at most five per organisation and fiscal year, counted under a lock; on a
+    business day, within office hours and not in the past unless the coordinator makes an
+    exception and says why; never while the expert is at another visit."""
+    now = now or timezone.now()
     # Lock every application of the organisation this year, in a fixed order, so that two
     # coordinators planning at the same moment cannot both take the fifth visit.
     same_organisation = list(
         DispatchApplication.objects.select_for_update()
-        .filter(
-            fiscal_year=application.fiscal_year, organisation_name=application.organisation_name
-        )
+        .filter(_same_organisation(application), fiscal_year=application.fiscal_year)
         .order_by("pk")
     )
     locked = next(a for a in same_organisation if a.pk == application.pk)
@@ -214,19 +259,26 @@ def plan_visit(
     if expert is None:
         raise ValidationError(_("Assign an expert first."), code="no_expert")
     if expert != locked.expert and not change_reason.strip():
-        raise ValidationError(
-            _("Give the reason for sending another expert."), code="reason_required"
+        raise rules.refusal(
+            "change_reason", _("Give the reason for sending another expert."), "reason_required"
         )
+    ends_at = starts_at + dt.timedelta(hours=hours)
+    exception = rules.allow(
+        rules.visit_time_problems(starts_at, ends_at, now=now),
+        override=override,
+        override_reason=override_reason,
+    )
+    rules.check_expert_free(expert, starts_at, ends_at)
     visit = DispatchVisit.objects.create(
         application=locked,
         starts_at=starts_at,
-        ends_at=starts_at + dt.timedelta(hours=hours),
+        ends_at=ends_at,
         place=place or locked.place_of_visits,
         expert=expert,
         expert_change_reason=change_reason.strip(),
     )
     if locked.status == Status.APPROVED:
-        WORKFLOW.move(locked, Status.SCHEDULING, by=by, action="visit_planned")
+        WORKFLOW.move(locked, Status.SCHEDULING, by=by, action="visit_planned", note=exception)
     else:
         DispatchEvent.objects.create(
             application=locked,
@@ -234,16 +286,31 @@ def plan_visit(
             action="visit_planned",
             from_status=locked.status,
             to_status=locked.status,
+            note=exception,
         )
     emails.queue_visit_confirmations(visit)
     return visit
 
 
 @transaction.atomic
-def record_visit(visit: DispatchVisit, *, by: AbstractBaseUser, report: str) -> DispatchVisit:
+def record_visit(
+    visit: DispatchVisit, *, by: AbstractBaseUser, report: str, now: dt.datetime | None = None
+) -> DispatchVisit:
+    """The visit took place: only once its start has passed."""
+    now = now or timezone.now()
     locked = DispatchVisit.objects.select_for_update().get(pk=visit.pk)
     if locked.status != VisitStatus.PLANNED:
         raise ValidationError(_("Only a planned visit can be recorded."), code="invalid_transition")
+    if locked.starts_at > now:
+        raise rules.refusal(
+            "visit",
+            _(
+                "The visit of %(start)s has not taken place yet. Record it once it has, or "
+                "cancel it."
+            )
+            % {"start": rules.moment(locked.starts_at)},
+            "not_yet",
+        )
     locked.status, locked.report = VisitStatus.DONE, report
     locked.save(update_fields=["status", "report"])
     if locked.application.status == Status.SCHEDULING:
@@ -259,7 +326,8 @@ def cancel_visit(visit: DispatchVisit, *, by: AbstractBaseUser, reason: str) -> 
             _("Only a planned visit can be cancelled."), code="invalid_transition"
         )
     locked.status, locked.report = VisitStatus.CANCELLED, reason
-    locked.save(update_fields=["status", "report"])
+    locked.calendar_sequence += 1  # the cancellation's .ics supersedes the invitation's
+    locked.save(update_fields=["status", "report", "calendar_sequence"])
     emails.queue_visit_cancelled(locked)
     return locked
 

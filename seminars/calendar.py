@@ -1,46 +1,41 @@
-"""The .ics file attached to seminar emails (RFC 5545, built with the icalendar library)."""
+"""The .ics file attached to seminar emails (RFC 5545, ``core.calendars``).
+
+A registration's event keeps one UID in every email about it (the session and the person's
+reference); its SEQUENCE is the session's ``calendar_sequence``, raised by the services on each
+change of the date, the time or the link and on the session's cancellation. A person's own
+cancellation is sent one above the session's current value: nothing is sent for that UID after
+it (registering again gives a new reference, so a new event).
+"""
 
 from __future__ import annotations
 
-from django.conf import settings
-from django.utils import timezone
 from django.utils.translation import gettext as _
-from icalendar import Calendar, Event
+
+from core import calendars
 
 from .models import Registration
 
 
-def ics_attachment(registration: Registration) -> dict[str, str]:
+def ics_attachment(registration: Registration, *, cancelled: bool = False) -> dict[str, str]:
     seminar = registration.seminar
-    calendar = Calendar()
-    calendar.add("prodid", "-//Tokyo Customer Harassment Consultation Portal//seminars//")
-    calendar.add("version", "2.0")
-    calendar.add("method", "PUBLISH")
-    event = Event()
-    domain = settings.SITE_URL.split("//", 1)[-1].split("/", 1)[0]
-    event.add("uid", f"seminar-{seminar.pk}-{registration.reference}@{domain}")
-    event.add("dtstamp", timezone.now())
-    event.add("dtstart", seminar.starts_at)
-    event.add("dtend", seminar.ends_at)
-    event.add("summary", seminar.title)
     join = seminar.webinar_url or _("The Zoom Webinar link will be emailed before the session.")
-    event.add(
-        "description",
-        "\n".join(
-            [
-                _("Online (Zoom Webinars)"),
-                join,
-                _("Please do not record the seminar, by video or audio."),
-                f"{_('Reference')}: {registration.reference}",
-            ]
-        ),
+    lines = [_("Online (Zoom Webinars)")]
+    if not cancelled:
+        lines += [join, _("Please do not record the seminar, by video or audio.")]
+    lines.append(_("Reference: %(reference)s") % {"reference": registration.reference})
+    sequence = seminar.calendar_sequence
+    if cancelled and not seminar.cancelled_at:
+        sequence += 1  # the person's own cancellation: above every version they were sent
+    return calendars.event_file(
+        part="seminars",
+        filename=f"seminar-{seminar.number}.ics",
+        uid=calendars.uid(f"seminar-{seminar.pk}-{registration.reference}"),
+        sequence=sequence,
+        starts_at=seminar.starts_at,
+        ends_at=seminar.ends_at,
+        summary=seminar.title,
+        description="\n".join(lines),
+        location=seminar.webinar_url or "Zoom Webinars",
+        url=seminar.webinar_url,
+        cancelled=cancelled,
     )
-    event.add("location", seminar.webinar_url or "Zoom Webinars")
-    if seminar.webinar_url:
-        event.add("url", seminar.webinar_url)
-    calendar.add_component(event)
-    return {
-        "filename": f"seminar-{seminar.number}.ics",
-        "content": calendar.to_ical().decode(),
-        "mimetype": "text/calendar",
-    }

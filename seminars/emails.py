@@ -13,12 +13,21 @@ from .models import Registration, RegistrationStatus
 
 
 def _render(
-    registration: Registration, name: str, *, attach_calendar: bool = False, **context
+    registration: Registration,
+    name: str,
+    *,
+    attach_calendar: bool = False,
+    cancel_calendar: bool = False,
+    **context,
 ) -> OutboxEmail:
     """A seminar email for one registration, rendered and not yet stored (the registration
-    itself may be unsaved yet: the outbox resolves it when the email is stored)."""
+    itself may be unsaved yet: the outbox resolves it when the email is stored).
+    ``attach_calendar`` attaches the event's .ics, ``cancel_calendar`` the .ics that removes
+    it from the person's calendar."""
     with translation.override(registration.language):
-        attachments = [calendar.ics_attachment(registration)] if attach_calendar else None
+        attachments = None
+        if attach_calendar or cancel_calendar:
+            attachments = [calendar.ics_attachment(registration, cancelled=cancel_calendar)]
         return outbox.render_email(
             f"seminars/emails/{name}",
             {
@@ -62,8 +71,54 @@ def queue_promoted(registration: Registration) -> None:
     _queue([registration], "promoted", attach_calendar=True)
 
 
-def queue_cancelled(registration: Registration, *, by_office: bool) -> None:
-    _queue([registration], "cancelled", by_office=by_office)
+def queue_cancelled(registration: Registration, *, by_office: bool, had_seat: bool) -> None:
+    """The cancellation of one registration; a seat's .ics is withdrawn (METHOD:CANCEL)."""
+    _queue(
+        [registration],
+        "cancelled",
+        cancel_calendar=had_seat,
+        by_office=by_office,
+        calendar_attached=had_seat,
+    )
+
+
+def queue_session_changed(
+    registrations: list[Registration], *, date_changed: bool, link_changed: bool
+) -> None:
+    """The new date, time or link, one email each: a seat's comes with the updated .ics."""
+    outbox.store(
+        [
+            _render(
+                r,
+                "session_changed",
+                attach_calendar=r.status == RegistrationStatus.CONFIRMED,
+                date_changed=date_changed,
+                link_changed=link_changed,
+            )
+            for r in registrations
+        ]
+    )
+
+
+def queue_session_cancelled(registrations: list[Registration], *, had_seat: set[int]) -> None:
+    """The session is cancelled: one email each; those who had a seat (ids in ``had_seat``)
+    get the .ics that removes the event from their calendar."""
+    outbox.store(
+        [
+            _render(
+                r,
+                "session_cancelled",
+                cancel_calendar=r.pk in had_seat,
+                calendar_attached=r.pk in had_seat,
+            )
+            for r in registrations
+        ]
+    )
+
+
+def queue_office_message(registrations: list[Registration], *, body: str) -> None:
+    """A message the office typed, to each person once, under the fixed subject."""
+    _queue(registrations, "office_message", body=body)
 
 
 def queue_reminders(registrations: list[Registration]) -> None:

@@ -5,10 +5,11 @@ from __future__ import annotations
 import datetime as dt
 
 from django.conf import settings
+from django.core.validators import RegexValidator
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
-from django.utils.translation import get_language
+from django.utils.translation import get_language, gettext
 from django.utils.translation import gettext_lazy as _
 
 from core import encryption
@@ -35,6 +36,7 @@ class SeminarStatus(models.TextChoices):
     """Follows from the dates, the registrations and the archive; never stored."""
 
     DRAFT = "draft", _("Not published")
+    CANCELLED = "cancelled", _("Session cancelled")
     NOT_YET_OPEN = "not_yet_open", _("Registration not yet open")
     OPEN = "open", _("Registration open")
     FULL = "full", _("Full: waiting list open")
@@ -83,6 +85,28 @@ class Seminar(models.Model):
     archive_url = models.URLField(_("archive video link"), blank=True)
     archive_published_at = models.DateTimeField(_("archive published"), null=True, blank=True)
     published = models.BooleanField(_("published"), default=False)
+    zoom_webinar_id = models.CharField(
+        _("Zoom webinar ID"),
+        max_length=20,
+        blank=True,
+        validators=[
+            RegexValidator(
+                r"^[0-9]{3}[0-9 ]{6,14}[0-9]$",
+                _("Enter the webinar ID as Zoom shows it: 9 to 13 digits, spaces allowed."),
+            )
+        ],
+        help_text=_(
+            "With Zoom connected, registrants are added to this webinar and each gets their "
+            "own join link. For example 812 3456 7890."
+        ),
+    )
+    cancelled_at = models.DateTimeField(_("session cancelled"), null=True, blank=True)
+    cancellation_reason = models.TextField(_("why the session was cancelled"), blank=True)
+    # The SEQUENCE of the calendar files: raised on each change of the date, the time or the
+    # link, and on the session's cancellation (RFC 5545 3.8.7.4).
+    calendar_sequence = models.PositiveIntegerField(
+        _("calendar version"), default=0, editable=False
+    )
 
     objects = SeminarQuerySet.as_manager()
 
@@ -102,7 +126,15 @@ class Seminar(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"FY{self.fiscal_year} #{self.number} {self.title_ja}"
+        return f"{self.session_label} {self.title}"
+
+    @property
+    def session_label(self) -> str:
+        """``2026年度 第1回`` / ``FY2026 session 1``."""
+        return gettext("FY%(year)s session %(number)s") % {
+            "year": self.fiscal_year,
+            "number": self.number,
+        }
 
     def _text(self, name: str) -> str:
         return getattr(self, f"{name}_{'en' if get_language() == 'en' else 'ja'}")
@@ -123,6 +155,9 @@ class Seminar(models.Model):
     def agenda_items(self) -> list[str]:
         return [line.strip() for line in self._text("agenda").splitlines() if line.strip()]
 
+    def has_ended(self, *, now: dt.datetime | None = None) -> bool:
+        return (now or timezone.now()) >= self.ends_at
+
     def seats_left(self, *, seated: int) -> int:
         return max(self.capacity - seated, 0)
 
@@ -130,6 +165,8 @@ class Seminar(models.Model):
         """The status people see, from the dates, the seats taken and the archive."""
         now = now or timezone.now()
         today = timezone.localdate(now)
+        if self.cancelled_at:
+            return SeminarStatus.CANCELLED
         if not self.published:
             return SeminarStatus.DRAFT
         if self.archive_url and self.archive_published_at:
@@ -169,6 +206,23 @@ class RegistrationStatus(models.TextChoices):
     WAITING = "waiting", _("On the waiting list")
     CANCELLED = "cancelled", _("Cancelled")
     ATTENDED = "attended", _("Attended")
+
+
+class ZoomState(models.TextChoices):
+    """Where a registration stands with the session's Zoom webinar."""
+
+    NONE = "", _("Not in Zoom")
+    TO_ADD = "to_add", _("To be added")
+    ADDED = "added", _("Added")
+    TO_REMOVE = "to_remove", _("To be removed")
+    FAILED = "failed", _("Refused by Zoom")
+
+
+class Audience(models.TextChoices):
+    """Who receives a message the office writes from a session's admin page."""
+
+    REGISTERED = "registered", _("Everyone with a seat")
+    WAITING = "waiting", _("Everyone on the waiting list")
 
 
 # A person holds at most one of these per session (a seat, a place in the queue, or attended).
@@ -236,6 +290,20 @@ class Registration(BlindIndexed, models.Model):
     question = EncryptedTextField(_("question for the speaker"), blank=True)
     consented_at = models.DateTimeField(_("privacy notice and no-recording rule accepted"))
     anonymised_at = models.DateTimeField(_("personal data removed"), null=True, blank=True)
+    # Zoom Webinars (seminars/zoom_sync.py): what is still to be done there, and the person's
+    # own registrant id and join link once added. The link is theirs alone: encrypted.
+    zoom_state = models.CharField(
+        _("Zoom"), max_length=12, choices=ZoomState.choices, default=ZoomState.NONE, blank=True
+    )
+    zoom_queued_at = models.DateTimeField(
+        _("handed to Zoom"), null=True, blank=True, editable=False
+    )
+    zoom_registrant_id = models.CharField(
+        _("Zoom registrant ID"), max_length=64, blank=True, editable=False
+    )
+    zoom_join_url = EncryptedCharField(
+        _("personal Zoom join link"), max_length=500, blank=True, editable=False
+    )
 
     objects = RegistrationQuerySet.as_manager()
     history = History()
@@ -268,3 +336,8 @@ class Registration(BlindIndexed, models.Model):
 
     def __str__(self) -> str:
         return self.reference
+
+    @property
+    def join_url(self) -> str:
+        """The person's own Zoom link once Zoom has one for them, else the session's."""
+        return self.zoom_join_url or self.seminar.webinar_url

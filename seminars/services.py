@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import secrets
+from dataclasses import dataclass
 from typing import Any
 
 from django.contrib.auth.models import AbstractBaseUser
@@ -17,9 +18,11 @@ from core.fields import encrypt_ahead
 from core.public import ratelimit
 from core.references import new_reference
 
-from . import emails
+from . import emails, zoom_sync
 from .models import (
     ACTIVE_STATUSES,
+    SEAT_STATUSES,
+    Audience,
     Registration,
     RegistrationStatus,
     Seminar,
@@ -94,6 +97,8 @@ def register_for_seminar(
 
     locked = Seminar.objects.select_for_update().get(pk=seminar.pk)
     today = timezone.localdate(now)
+    if locked.cancelled_at:
+        raise RegistrationRefused(_("This session has been cancelled."), "cancelled")
     if not locked.published or today < locked.application_opens_on:
         raise RegistrationRefused(
             _("Registration for this session has not opened yet."), "not_open"
@@ -109,7 +114,9 @@ def register_for_seminar(
         raise RegistrationRefused(_("This session is full."), "full")
     reference = registration.reference
     registration.seminar, registration.status = locked, status
+    zoom_sync.prepare(registration)  # (written with the insert: no query under the lock)
     _create(registration)
+    zoom_sync.queue_after_commit(registration)
     if (
         status != written_for
         or registration.reference != reference
@@ -211,12 +218,14 @@ def cancel_registration(
             ),
             code="too_late",
         )
+    had_seat = locked.status == RegistrationStatus.CONFIRMED
     locked.status = RegistrationStatus.CANCELLED
     locked.cancelled_at = timezone.now()
     if by is None:  # the history names who acted: here no staff member, the person
         locked._change_reason = BY_THE_PERSON
     locked.save(update_fields=["status", "cancelled_at"])
-    emails.queue_cancelled(locked, by_office=by is not None)
+    zoom_sync.mark_to_remove(locked)
+    emails.queue_cancelled(locked, by_office=by is not None, had_seat=had_seat)
     fill_free_seats(seminar)
     return locked
 
@@ -225,7 +234,7 @@ def cancel_registration(
 def fill_free_seats(seminar: Seminar) -> list[Registration]:
     """Move people up from the waiting list, first come first served, while seats are free."""
     locked = Seminar.objects.select_for_update().get(pk=seminar.pk)
-    if timezone.now() >= locked.starts_at:
+    if locked.cancelled_at or timezone.now() >= locked.starts_at:
         return []
     promoted = list(locked.registrations.waiting().select_for_update()[: free_seats(locked)])
     for registration in promoted:
@@ -252,11 +261,16 @@ def _promote(registration: Registration) -> None:
     registration.status = RegistrationStatus.CONFIRMED
     registration.promoted_at = timezone.now()
     registration.save(update_fields=["status", "promoted_at"])
+    zoom_sync.mark_to_add(registration)
     emails.queue_promoted(registration)
 
 
 @transaction.atomic
-def mark_attended(registration: Registration, *, by: AbstractBaseUser) -> Registration:
+def mark_attended(
+    registration: Registration, *, by: AbstractBaseUser, now: dt.datetime | None = None
+) -> Registration:
+    """Only once the session has ended (before, the person may still cancel, and the
+    reminder is still to come)."""
     locked = Registration.objects.select_for_update().get(pk=registration.pk)
     if locked.status == RegistrationStatus.ATTENDED:
         return locked
@@ -264,15 +278,39 @@ def mark_attended(registration: Registration, *, by: AbstractBaseUser) -> Regist
         raise ValidationError(
             _("Only a registered person can be marked as attended."), code="invalid_transition"
         )
+    if not locked.seminar.has_ended(now=now):
+        raise ValidationError(
+            _("Attendance can be marked only once the session has ended."), code="too_early"
+        )
     locked.status = RegistrationStatus.ATTENDED
     locked.save(update_fields=["status"])
     return locked
 
 
+def check_archive_can_be_published(seminar: Seminar, *, now: dt.datetime | None = None) -> None:
+    """An archive only of a session that took place and has ended (the admin's form asks
+    this too, so that the refusal shows beside the field)."""
+    if seminar.cancelled_at:
+        raise ValidationError(
+            _("The session was cancelled: there is no archive to publish."), code="cancelled"
+        )
+    if not seminar.has_ended(now=now):
+        raise ValidationError(
+            _("The archive can be published only once the session has ended."), code="too_early"
+        )
+
+
 @transaction.atomic
-def publish_archive(seminar: Seminar, *, url: str, by: AbstractBaseUser | None = None) -> int:
+def publish_archive(
+    seminar: Seminar,
+    *,
+    url: str,
+    by: AbstractBaseUser | None = None,
+    now: dt.datetime | None = None,
+) -> int:
     """Publish the archive video and tell every registrant once; return how many were told."""
     locked = Seminar.objects.select_for_update().get(pk=seminar.pk)
+    check_archive_can_be_published(locked, now=now)
     locked.archive_url = url
     if not locked.archive_published_at:
         locked.archive_published_at = timezone.now()
@@ -289,6 +327,159 @@ def send_archive_notices(seminar: Seminar) -> int:
         archive_notified_at=timezone.now()
     )
     return len(pending)
+
+
+# What the calendar file and the emails say of when and where: a change of any of them is a
+# new version of every registrant's event.
+SCHEDULE_FIELDS = ("starts_at", "ends_at", "webinar_url")
+# Kept by the services alone: the office cannot set them through ``update_seminar``.
+SERVICE_FIELDS = frozenset(
+    {"cancelled_at", "cancellation_reason", "calendar_sequence", "archive_published_at"}
+)
+
+
+@dataclass(frozen=True)
+class SeminarUpdate:
+    """What ``update_seminar`` did, for the admin to report."""
+
+    told_of_change: int = 0
+    moved_up: int = 0
+    told_of_archive: int = 0
+
+
+@transaction.atomic
+def update_seminar(
+    seminar: Seminar,
+    *,
+    changes: dict[str, Any],
+    by: AbstractBaseUser | None,
+    now: dt.datetime | None = None,
+) -> SeminarUpdate:
+    """Save the office's edits to a session and tell the people they concern.
+
+    A new date, time or webinar link of a session that has not ended raises the calendar
+    sequence and emails every active registrant once, in their language: a person with a seat
+    gets the updated .ics; a person waiting hears of a new date or time (the link is only for
+    seats). After a new start, reminders already sent go again before the new date. More seats
+    move people up from the waiting list; an archive link publishes the archive (only once the
+    session has ended). A cancelled session is not changed any more.
+    """
+    if not changes:
+        return SeminarUpdate()
+    now = now or timezone.now()
+    if SERVICE_FIELDS & changes.keys():
+        raise ValueError(f"not changed through update_seminar: {SERVICE_FIELDS & changes.keys()}")
+    locked = Seminar.objects.select_for_update().get(pk=seminar.pk)
+    if locked.cancelled_at:
+        raise ValidationError(_("A cancelled session cannot be changed."), code="cancelled")
+    before = {name: getattr(locked, name) for name in SCHEDULE_FIELDS}
+    had_ended = locked.has_ended(now=now)
+    for name, value in changes.items():
+        setattr(locked, name, value)
+    changed = {name for name in SCHEDULE_FIELDS if getattr(locked, name) != before[name]}
+    if changes.get("archive_url"):
+        check_archive_can_be_published(locked, now=now)
+    locked.full_clean()
+    notify = bool(changed) and not had_ended  # a held session's record is only corrected
+    if notify:
+        locked.calendar_sequence += 1
+    locked.save()
+
+    told = 0
+    if notify:
+        date_changed = bool(changed & {"starts_at", "ends_at"})
+        statuses = [RegistrationStatus.CONFIRMED]
+        if date_changed:
+            statuses.append(RegistrationStatus.WAITING)
+        people = list(
+            locked.registrations.filter(status__in=statuses)
+            .select_for_update()
+            .order_by("registered_at", "pk")
+        )
+        for person in people:
+            person.seminar = locked
+        if "starts_at" in changed:  # reminded of the old date: reminded again before the new
+            Registration.objects.filter(pk__in=[p.pk for p in people]).update(reminded_at=None)
+        emails.queue_session_changed(
+            people, date_changed=date_changed, link_changed="webinar_url" in changed
+        )
+        told = len(people)
+    moved = fill_free_seats(locked) if "capacity" in changes else []
+    archived = 0
+    if changes.get("archive_url"):
+        archived = publish_archive(locked, url=locked.archive_url, by=by, now=now)
+    return SeminarUpdate(told_of_change=told, moved_up=len(moved), told_of_archive=archived)
+
+
+# The change reason of the history row of each registration a cancelled session cancels.
+SESSION_CANCELLED = "the session was cancelled"
+
+
+@transaction.atomic
+def cancel_seminar(
+    seminar: Seminar, *, by: AbstractBaseUser, reason: str, now: dt.datetime | None = None
+) -> int:
+    """Cancel a session that has not started: every seat and every place on the waiting list
+    is cancelled (a history row each) and each person is told once, with the .ics that
+    removes the event for those who had a seat. Registration is closed for good. Returns how
+    many people were told; a second call does nothing."""
+    now = now or timezone.now()
+    reason = reason.strip()
+    if not reason:
+        raise ValidationError(
+            _("Please say why the session is cancelled: the registrants are told."),
+            code="required",
+        )
+    locked = Seminar.objects.select_for_update().get(pk=seminar.pk)
+    if locked.cancelled_at:
+        return 0
+    if now >= locked.starts_at:
+        raise ValidationError(
+            _("A session that has started cannot be cancelled."), code="invalid_transition"
+        )
+    locked.cancelled_at, locked.cancellation_reason = now, reason
+    locked.calendar_sequence += 1
+    locked.save(update_fields=["cancelled_at", "cancellation_reason", "calendar_sequence"])
+    people = list(
+        locked.registrations.filter(
+            status__in=[RegistrationStatus.CONFIRMED, RegistrationStatus.WAITING]
+        )
+        .select_for_update()
+        .order_by("registered_at", "pk")
+    )
+    had_seat = {p.pk for p in people if p.status == RegistrationStatus.CONFIRMED}
+    for person in people:
+        person.seminar = locked
+        person.status, person.cancelled_at = RegistrationStatus.CANCELLED, now
+        person._history_user, person._change_reason = by, SESSION_CANCELLED
+        person.save(update_fields=["status", "cancelled_at"])
+        zoom_sync.mark_to_remove(person)
+    emails.queue_session_cancelled(people, had_seat=had_seat)
+    return len(people)
+
+
+MESSAGE_AUDIENCES = {
+    Audience.REGISTERED: SEAT_STATUSES,
+    Audience.WAITING: (RegistrationStatus.WAITING,),
+}
+
+
+@transaction.atomic
+def send_office_message(seminar: Seminar, *, audience: str, body: str, by: AbstractBaseUser) -> int:
+    """Email the office's message to everyone with a seat, or everyone waiting, once each,
+    under the fixed subject (no personal data in it). Returns how many were written to."""
+    body = body.strip()
+    if not body:
+        raise ValidationError(_("Please write the message."), code="required")
+    if audience not in MESSAGE_AUDIENCES:
+        raise ValidationError(_("Please choose who receives the message."), code="invalid")
+    people = list(
+        seminar.registrations.filter(status__in=MESSAGE_AUDIENCES[audience])
+        .select_related("seminar")
+        .order_by("registered_at", "pk")
+    )
+    emails.queue_office_message(people, body=body)
+    return len(people)
 
 
 REMINDER_BATCH = 100

@@ -3,12 +3,13 @@
 import datetime as dt
 
 from celery import shared_task
+from django.conf import settings
 from django.utils import timezone
 
 from core import encryption
 from mail import tasks as mail_tasks
 
-from . import services
+from . import services, zoom, zoom_sync
 
 
 @shared_task(name="seminars.tasks.send_reminders")
@@ -57,3 +58,22 @@ def queue_my_registrations(email: str) -> None:
         else:
             return
     services.send_my_registrations(email)
+
+
+@shared_task(bind=True, name=zoom_sync.TASK, max_retries=10)
+def sync_zoom_registrant(self, registration_id: int) -> str:
+    """Add a person to, or remove them from, the session's Zoom webinar. A 429 waits what
+    Zoom's ``Retry-After`` says; a 5xx or no answer waits longer each time (30 s, 1 min, …
+    at most an hour); after the last try the mark stays for the beat job."""
+    try:
+        return zoom_sync.sync(registration_id)
+    except zoom.RateLimited as error:
+        raise self.retry(countdown=error.retry_after, exc=error) from None
+    except zoom.Unavailable as error:
+        wait = settings.ZOOM_RETRY_BASE_SECONDS * 2**self.request.retries
+        raise self.retry(countdown=min(wait, 3600), exc=error) from None
+
+
+@shared_task(name="seminars.tasks.queue_unsynced_zoom_registrants")
+def queue_unsynced_zoom_registrants() -> int:
+    return zoom_sync.queue_unsynced()

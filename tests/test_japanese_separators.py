@@ -212,12 +212,23 @@ def test_the_dispatch_status_page_steps_and_visits(client, language, steps, visi
     staff = User.objects.create_user("sato", password="x-0123456789", is_staff=True)
     application = approved_application(staff, language=language)
     place = "東京都新宿区西新宿2-8-1"
+    planning = dt.datetime(2026, 5, 20, 9, tzinfo=TOKYO)  # (the visits planned before them)
     done = services.plan_visit(
-        application, by=staff, starts_at=dt.datetime(2026, 6, 2, 14, tzinfo=TOKYO), place=place
+        application,
+        by=staff,
+        starts_at=dt.datetime(2026, 6, 2, 14, tzinfo=TOKYO),
+        place=place,
+        now=planning,
     )
-    services.record_visit(done, by=staff, report="報告")
+    services.record_visit(
+        done, by=staff, report="報告", now=dt.datetime(2026, 6, 2, 16, tzinfo=TOKYO)
+    )
     services.plan_visit(
-        application, by=staff, starts_at=dt.datetime(2026, 6, 9, 14, tzinfo=TOKYO), place=place
+        application,
+        by=staff,
+        starts_at=dt.datetime(2026, 6, 9, 14, tzinfo=TOKYO),
+        place=place,
+        now=planning,
     )
     html = client.get(f"/{language}/dispatch/status/{application.token}/").content.decode()
     for step in steps:

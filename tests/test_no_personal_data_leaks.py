@@ -110,7 +110,8 @@ def test_dispatch_application(client, watch, caplog, django_capture_on_commit_ca
     data = marked(
         DISPATCH_FORM,
         ApplicationForm,
-        keep={"contact_email", "contact_phone", "postal_code", "address"},
+        # (the corporate number is the organisation's public identifier, checked digit by digit)
+        keep={"contact_email", "contact_phone", "postal_code", "address", "corporate_number"},
     )
     data["address"] = f"東京都新宿区{MARKER}"
     data["contact_email"] = f"{MARKER}@example.jp"

@@ -137,7 +137,11 @@ def applications(today):
         application = make_application()
         dispatch_services.record_contact(application, by=coordinator)
         dispatch_services.schedule_interview(
-            application, by=coordinator, at=timezone.now() - dt.timedelta(days=3)
+            application,
+            by=coordinator,
+            at=timezone.now() - dt.timedelta(days=3),
+            override=True,  # (a day that has passed: entered afterwards)
+            override_reason="recorded afterwards",
         )
         dispatch_services.record_interview(
             application, by=coordinator, held_on=today - dt.timedelta(days=3)
@@ -191,7 +195,9 @@ def test_seminar_week_shows_fill_rate_and_waiting_list_with_links(client, today)
     register(this_week, 6, waiting=True)
     cancelled = register(this_week, 7, waiting=True)
     seminar_services.cancel_registration(cancelled)
-    seminar_services.mark_attended(this_week.registrations.first(), by=seminar_staff)
+    seminar_services.mark_attended(
+        this_week.registrations.first(), by=seminar_staff, now=this_week.ends_at
+    )  # (as if after the session)
     move_to(this_week, monday + dt.timedelta(days=2))
     move_to(make_seminar(), monday - dt.timedelta(days=1))  # last Sunday
     move_to(make_seminar(), monday + dt.timedelta(days=7))  # next Monday

@@ -189,7 +189,10 @@ def test_registrations_of_a_past_session_are_anonymised():
 def test_a_finished_dispatch_application_keeps_its_organisation_not_its_people(client, officer):
     application = approved_application(officer, contact_name=f"C {MARK}")
     visit = dispatch_services.plan_visit(
-        application, by=officer, starts_at=dt.datetime(2026, 6, 1, 10, tzinfo=TOKYO)
+        application,
+        by=officer,
+        starts_at=dt.datetime(2026, 6, 1, 10, tzinfo=TOKYO),
+        now=dt.datetime(2026, 5, 20, 10, tzinfo=TOKYO),  # (planned before it took place)
     )
     dispatch_services.record_visit(visit, by=officer, report=f"Report {MARK}")
     dispatch_services.complete_application(application, by=officer, note=f"Done {MARK}")

@@ -10,7 +10,7 @@ from django.utils import timezone
 from conftest import log_in_staff
 from dispatch.models import DispatchApplication, Status
 
-from .factories import TOKYO, make_application, make_expert
+from .factories import TOKYO, business_day_from_today, make_application, make_expert
 
 pytestmark = pytest.mark.django_db
 CHANGELIST = reverse("admin:dispatch_dispatchapplication_changelist")
@@ -45,10 +45,13 @@ def test_coordinator_records_each_step_with_the_buttons(client, coordinator):
     make_expert(name="別の専門家", industries=["medical"])
     application = make_application()
     client.post(action(application, "contact"), {"note": "電話で連絡"})
+    interview = business_day_from_today(1, hour=10)
     client.post(
-        action(application, "interview"), {"at_0": "2026-05-12", "at_1": "10:00", "note": ""}
+        action(application, "interview"),
+        {"at_0": f"{interview:%Y-%m-%d}", "at_1": "10:00", "note": ""},
     )
-    client.post(action(application, "interview_held"), {"held_on": "2026-05-18", "note": ""})
+    today = timezone.localdate()  # (held "today": the rule looks at the day, not the plan)
+    client.post(action(application, "interview_held"), {"held_on": f"{today}", "note": ""})
     page = client.get(action(application, "approve"))
     suggestions = page.context["action_context"]["suggestions"]
     assert suggestions[0].expert == expert  # the retail expert first, with reasons shown
@@ -57,7 +60,7 @@ def test_coordinator_records_each_step_with_the_buttons(client, coordinator):
     response = client.post(
         action(application, "plan_visit"),
         {
-            "starts_at_0": "2026-06-02",
+            "starts_at_0": f"{business_day_from_today(5):%Y-%m-%d}",
             "starts_at_1": "14:00",
             "hours": "2",
             "place": "",
@@ -97,9 +100,9 @@ def test_a_refused_step_is_explained(client, coordinator):
         },
     )
     assert response.status_code == 200
-    assert response.context["form"].non_field_errors() == [
-        "別の専門家を派遣する理由を入力してください。"
-    ]
+    assert response.context["form"].errors == {
+        "change_reason": ["別の専門家を派遣する理由を入力してください。"]
+    }
     assert not application.visits.exists()
 
 
@@ -153,7 +156,10 @@ def test_the_changelist_counts_each_applications_visits_but_not_the_cancelled(cl
     idle = make_application()
     planned = [
         services.plan_visit(
-            busy, by=coordinator, starts_at=dt.datetime(2026, 6, day, 14, tzinfo=TOKYO)
+            busy,
+            by=coordinator,
+            starts_at=dt.datetime(2026, 6, day, 14, tzinfo=TOKYO),
+            now=dt.datetime(2026, 5, 20, 9, tzinfo=TOKYO),
         )
         for day in (2, 9, 16)
     ]

@@ -23,6 +23,15 @@ from .factories import TOKYO, approved_application, make_application, make_exper
 
 pytestmark = pytest.mark.django_db
 D = dt.date.fromisoformat
+PLANNING = dt.datetime(2026, 5, 20, 9, tzinfo=TOKYO)  # when the tests' visits are planned
+AFTERWARDS = dt.datetime(2026, 7, 1, 9, tzinfo=TOKYO)  # when they are recorded
+
+
+def codes(error: ValidationError) -> dict[str, list[str]]:
+    """The codes of a refusal, by the field it names (``None``: about the whole step)."""
+    if hasattr(error, "error_dict"):
+        return {field: [e.code for e in errors] for field, errors in error.error_dict.items()}
+    return {None: [e.code for e in error.error_list]}
 
 
 @pytest.fixture
@@ -57,8 +66,13 @@ def test_contact_deadline_is_five_business_days_after_receipt(submitted, receive
 def test_decision_deadline_is_five_business_days_after_the_interview(staff, held_on, decision_due):
     application = make_application()
     services.record_contact(application, by=staff)
-    services.schedule_interview(application, by=staff, at=dt.datetime(2026, 5, 12, tzinfo=TOKYO))
-    held = services.record_interview(application, by=staff, held_on=D(held_on))
+    services.schedule_interview(
+        application,
+        by=staff,
+        at=dt.datetime(2026, 5, 12, 10, tzinfo=TOKYO),
+        now=PLANNING.replace(day=8),
+    )
+    held = services.record_interview(application, by=staff, held_on=D(held_on), today=D(held_on))
     assert held.decision_due_on == D(decision_due)
 
 
@@ -90,7 +104,12 @@ def test_a_visit_is_named_by_its_tokyo_date(staff):
     label of the visit in the admin's "Record a visit" and "Cancel a visit" lists)."""
     application = approved_application(staff)
     visit = services.plan_visit(
-        application, by=staff, starts_at=dt.datetime(2026, 6, 2, 8, 30, tzinfo=TOKYO)
+        application,
+        by=staff,
+        starts_at=dt.datetime(2026, 6, 2, 8, 30, tzinfo=TOKYO),
+        override=True,
+        override_reason="早朝しか時間が取れないため",
+        now=PLANNING,
     )
     visit.refresh_from_db()  # aware, in UTC: 23:30 on 1 June
     assert visit.starts_at.utcoffset() == dt.timedelta(0)
@@ -104,7 +123,7 @@ def test_the_whole_journey_emails_the_applicant(
     with django_capture_on_commit_callbacks(execute=True):
         application = approved_application(staff, expert=expert, language="en")
         visit = services.plan_visit(
-            application, by=staff, starts_at=dt.datetime(2026, 6, 2, 14, tzinfo=TOKYO)
+            application, by=staff, starts_at=dt.datetime(2026, 6, 2, 14, tzinfo=TOKYO), now=PLANNING
         )
     subjects = [m.subject for m in mailoutbox]
     ref = application.reference
@@ -140,8 +159,13 @@ def test_rejection_gives_the_reason_in_the_applicants_language(
 def test_an_inactive_expert_cannot_be_assigned(staff):
     application = make_application()
     services.record_contact(application, by=staff)
-    services.schedule_interview(application, by=staff, at=dt.datetime(2026, 5, 12, tzinfo=TOKYO))
-    services.record_interview(application, by=staff, held_on=D("2026-05-18"))
+    services.schedule_interview(
+        application,
+        by=staff,
+        at=dt.datetime(2026, 5, 12, 10, tzinfo=TOKYO),
+        now=PLANNING.replace(day=8),
+    )
+    services.record_interview(application, by=staff, held_on=D("2026-05-18"), today=D("2026-05-18"))
     with pytest.raises(ValidationError) as error:
         services.approve_application(application, by=staff, expert=make_expert(active=False))
     assert error.value.code == "inactive_expert"
@@ -167,11 +191,15 @@ def test_five_visits_at_most_per_organisation_and_fiscal_year(staff):
     application = approved_application(staff)
     start = dt.datetime(2026, 6, 1, 14, tzinfo=TOKYO)
     visits = [
-        services.plan_visit(application, by=staff, starts_at=start + dt.timedelta(days=i))
+        services.plan_visit(
+            application, by=staff, starts_at=start + dt.timedelta(days=i), now=PLANNING
+        )
         for i in range(5)
     ]
     with pytest.raises(ValidationError) as error:
-        services.plan_visit(application, by=staff, starts_at=start + dt.timedelta(days=9))
+        services.plan_visit(
+            application, by=staff, starts_at=start + dt.timedelta(days=9), now=PLANNING
+        )
     assert error.value.code == "visit_limit"
     # A cancelled visit frees its place; a second application of the same organisation
     # in the same fiscal year shares the five.
@@ -183,10 +211,13 @@ def test_five_visits_at_most_per_organisation_and_fiscal_year(staff):
     event = Calendar.from_ical(cancellations.first().attachments[0]["content"]).walk("VEVENT")[0]
     assert str(event["status"]) == "CANCELLED"
     assert str(event["uid"]).startswith(f"dispatch-visit-{visits[0].pk}@")
-    services.plan_visit(application, by=staff, starts_at=start + dt.timedelta(days=10))
+    services.plan_visit(
+        application, by=staff, starts_at=start + dt.timedelta(days=14), now=PLANNING
+    )
     second = approved_application(staff)
-    with pytest.raises(ValidationError):
-        services.plan_visit(second, by=staff, starts_at=start + dt.timedelta(days=11))
+    with pytest.raises(ValidationError) as error:
+        services.plan_visit(second, by=staff, starts_at=start + dt.timedelta(days=15), now=PLANNING)
+    assert error.value.code == "visit_limit"
 
 
 def test_another_expert_needs_a_reason(staff):
@@ -194,14 +225,15 @@ def test_another_expert_needs_a_reason(staff):
     other = make_expert(name="鈴木 花子")
     start = dt.datetime(2026, 6, 1, 14, tzinfo=TOKYO)
     with pytest.raises(ValidationError) as error:
-        services.plan_visit(application, by=staff, starts_at=start, expert=other)
-    assert error.value.code == "reason_required"
+        services.plan_visit(application, by=staff, starts_at=start, expert=other, now=PLANNING)
+    assert codes(error.value) == {"change_reason": ["reason_required"]}
     visit = services.plan_visit(
         application,
         by=staff,
         starts_at=start,
         expert=other,
         change_reason="メンタルヘルスの専門家が必要",
+        now=PLANNING,
     )
     assert visit.expert == other
 
@@ -209,9 +241,9 @@ def test_another_expert_needs_a_reason(staff):
 def test_recorded_visit_moves_the_application_on(staff):
     application = approved_application(staff)
     visit = services.plan_visit(
-        application, by=staff, starts_at=dt.datetime(2026, 6, 1, 14, tzinfo=TOKYO)
+        application, by=staff, starts_at=dt.datetime(2026, 6, 1, 14, tzinfo=TOKYO), now=PLANNING
     )
-    services.record_visit(visit, by=staff, report="マニュアル案の骨子を確認")
+    services.record_visit(visit, by=staff, report="マニュアル案の骨子を確認", now=AFTERWARDS)
     application.refresh_from_db()
     visit.refresh_from_db()
     assert application.status == Status.IN_PROGRESS and visit.status == VisitStatus.DONE
@@ -250,8 +282,15 @@ def test_decision_deadline_alerts_stop_once_decided(
 ):
     application = make_application()
     services.record_contact(application, by=staff)
-    services.schedule_interview(application, by=staff, at=dt.datetime(2026, 5, 18, tzinfo=TOKYO))
-    services.record_interview(application, by=staff, held_on=D("2026-05-18"))  # due 05-25
+    services.schedule_interview(
+        application,
+        by=staff,
+        at=dt.datetime(2026, 5, 18, 10, tzinfo=TOKYO),
+        now=PLANNING.replace(day=8),
+    )
+    services.record_interview(
+        application, by=staff, held_on=D("2026-05-18"), today=D("2026-05-18")
+    )  # due 05-25
     mailoutbox.clear()
     with django_capture_on_commit_callbacks(execute=True):
         assert services.send_deadline_alerts(today=D("2026-05-22")) == 1  # Fri before Mon

@@ -59,6 +59,13 @@ def test_overview_shows_the_deadline_for_an_application_today(client, monkeypatc
         ({"sme_share": "150"}, "sme_share", "invalid"),
         ({"support_wanted": None}, "support_wanted", "required"),
         ({"contact_phone": "123"}, "contact_phone", "invalid_phone"),
+        ({"corporate_number": ""}, "corporate_number", "required"),
+        ({"corporate_number": "118030101877"}, "corporate_number", "corporate_number_length"),
+        (
+            {"corporate_number": "1180301018772"},
+            "corporate_number",
+            "corporate_number_check_digit",
+        ),
     ],
 )
 def test_eligibility_and_fields_are_validated_with_clear_reasons(client, changes, field, code):
@@ -79,6 +86,41 @@ def test_full_width_postal_code_is_accepted_and_normalised(client):
     assert read_draft(client.session, "dispatch_draft")["data"]["postal_code"] == "163-8001"
 
 
+def test_the_corporate_number_is_read_as_typed_and_stored_as_its_digits(client):
+    assert post_form(client, corporate_number="１-１８０３-０１０１-８７７１").status_code == 302
+    draft = read_draft(client.session, "dispatch_draft")["data"]
+    assert draft["corporate_number"] == "1180301018771"
+
+
+@pytest.mark.parametrize(
+    "language, typed, expected",
+    [
+        ("en", "", "Enter “Corporate number”."),
+        ("ja", "", "「法人番号」を入力してください。"),
+        ("en", "1180301018772", "Corporate number 1180301018772 is not a valid corporate number"),
+        ("ja", "1180301018772", "法人番号「1180301018772」は正しい法人番号ではありません"),
+        ("en", "118", "Enter the corporate number as its 13 digits"),
+        ("ja", "118", "「法人番号」は13桁の数字で入力してください"),
+    ],
+)
+def test_a_corporate_number_error_names_the_field_and_the_fix(client, language, typed, expected):
+    response = post_form(client, language, corporate_number=typed)
+    [message] = response.context["form"].errors["corporate_number"]
+    assert message.startswith(expected)
+
+
+def test_the_corporate_number_field_is_labelled_hinted_and_numeric(client):
+    html = client.get(url("form", language="en")).content.decode()
+    field = html[
+        html.index('name="corporate_number"') - 300 : html.index('name="corporate_number"') + 300
+    ]
+    assert 'inputmode="numeric"' in field and 'autocomplete="off"' in field
+    assert "National Tax Agency" in html and 'for="id_corporate_number"' in html
+    post_form(client, "en")
+    check = client.get(url("check", language="en")).content.decode()
+    assert "Corporate number" in check and "1180301018771" in check
+
+
 def test_apply_check_and_submit_once(client, mailoutbox, django_capture_on_commit_callbacks):
     hidden = post_form(client, "en")
     assert hidden["Location"] == url("check", language="en")
@@ -89,6 +131,7 @@ def test_apply_check_and_submit_once(client, mailoutbox, django_capture_on_commi
         client.post(url("check", language="en"))  # double click
     assert response["Location"] == url("thanks", language="en")
     application = DispatchApplication.objects.get()
+    assert application.corporate_number == "1180301018771"
     assert application.language == "en" and application.support_wanted == [
         "manual_drafting",
         "sector_issues",
@@ -105,17 +148,27 @@ def test_status_link_shows_each_step(client):
     assert "We will contact you by Wednesday 13 May 2026" in client.get(path).content.decode()
     services.record_contact(application, by=staff)
     services.schedule_interview(
-        application, by=staff, at=dt.datetime(2026, 5, 12, 10, tzinfo=TOKYO)
+        application,
+        by=staff,
+        at=dt.datetime(2026, 5, 12, 10, tzinfo=TOKYO),
+        now=dt.datetime(2026, 5, 8, 10, tzinfo=TOKYO),
     )
     assert (
         "The preliminary interview is on Tuesday 12 May 2026 at 10:00."
         in client.get(path).content.decode()
     )
-    services.record_interview(application, by=staff, held_on=dt.date(2026, 5, 18))
+    services.record_interview(
+        application, by=staff, held_on=dt.date(2026, 5, 18), today=dt.date(2026, 5, 18)
+    )
     decision = "We will tell you our decision by Monday 25 May 2026."
     assert decision in client.get(path).content.decode()
     services.approve_application(application, by=staff, expert=make_expert(name="Ichiro Sato"))
-    services.plan_visit(application, by=staff, starts_at=dt.datetime(2026, 6, 2, 14, tzinfo=TOKYO))
+    services.plan_visit(
+        application,
+        by=staff,
+        starts_at=dt.datetime(2026, 6, 2, 14, tzinfo=TOKYO),
+        now=dt.datetime(2026, 5, 20, 10, tzinfo=TOKYO),
+    )
     page = client.get(path).content.decode()
     assert "Your expert is Ichiro Sato" in page and "Tuesday 2 June 2026, 14:00 to" in page
     assert "1 of 5" in page

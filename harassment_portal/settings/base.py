@@ -171,6 +171,12 @@ CELERY_BEAT_SCHEDULE = {
         # 13:00 catches anyone a failed batch of the morning run left out (nobody twice).
         "schedule": crontab(hour="9,13", minute=0),
     },
+    # Every five minutes: queue again the Zoom webinar registrations still to add or remove
+    # (the broker or Zoom was down); nothing to do while Zoom is off.
+    "seminars-zoom-sync": {
+        "task": "seminars.tasks.queue_unsynced_zoom_registrants",
+        "schedule": 300.0,
+    },
     # Business-day mornings at 8:40: expert-dispatch deadline reminders and escalations
     # (each alert once; none on closed days; none once the step is done).
     "dispatch-deadline-alerts": {
@@ -188,6 +194,18 @@ CELERY_BEAT_SCHEDULE = {
         "schedule": crontab(hour=3, minute=15),
     },
 }
+
+# --- Zoom Webinars (seminars/zoom.py) -----------------------------------------------------
+# Off unless all three credentials of a Server-to-Server OAuth app are set: registrants are then
+# added to (and removed from) each session's webinar, and each gets their own join URL.
+ZOOM_ACCOUNT_ID = env("ZOOM_ACCOUNT_ID", default="")
+ZOOM_CLIENT_ID = env("ZOOM_CLIENT_ID", default="")
+ZOOM_CLIENT_SECRET = env("ZOOM_CLIENT_SECRET", default="")
+ZOOM_API_URL = env("ZOOM_API_URL", default="https://api.zoom.us/v2")
+ZOOM_OAUTH_URL = env("ZOOM_OAUTH_URL", default="https://zoom.us/oauth/token")
+ZOOM_TIMEOUT = env.float("ZOOM_TIMEOUT", default=10.0)
+# A 5xx or no answer is tried again after this many seconds, doubled each time (an hour at most).
+ZOOM_RETRY_BASE_SECONDS = env.int("ZOOM_RETRY_BASE_SECONDS", default=30)
 
 # --- Email --------------------------------------------------------------------------------------
 vars().update(env.email_url("EMAIL_URL", default="consolemail://"))

@@ -167,6 +167,7 @@ def test_every_periodic_job_names_a_registered_task():
         "harassment_portal.tasks.requeue_due_emails",
         "consultations.tasks.send_due_digest",
         "seminars.tasks.send_reminders",
+        "seminars.tasks.queue_unsynced_zoom_registrants",
         "dispatch.tasks.send_deadline_alerts",
         "harassment_portal.tasks.apply_retention",
         "harassment_portal.tasks.clear_expired_sessions",

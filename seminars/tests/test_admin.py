@@ -1,14 +1,16 @@
 """The office's seminar screens: numbers, actions, exports and who may see them."""
 
 import csv
+import datetime as dt
 import io
 
 import pytest
 from django.contrib.auth.models import Group, User
 from django.urls import reverse
+from django.utils import timezone
 
 from conftest import log_in_staff
-from seminars.models import Registration, RegistrationStatus
+from seminars.models import Registration, RegistrationStatus, Seminar
 
 from .factories import make_seminar, register
 
@@ -96,7 +98,18 @@ def test_cancel_and_attended_actions(
     second.refresh_from_db()
     assert second.status == RegistrationStatus.CONFIRMED
     assert any("取り消" in m.subject or "cancelled" in m.subject for m in mailoutbox)
-    client.post(REGISTRATIONS, {"action": "mark_attended", "_selected_action": [second.pk]})
+    attended = {"action": "mark_attended", "_selected_action": [second.pk]}
+    refused = client.post(REGISTRATIONS, attended, follow=True)
+    second.refresh_from_db()
+    assert second.status == RegistrationStatus.CONFIRMED  # not before the session has ended
+    assert "once the session has ended" in refused.content.decode() or "終了後" in (
+        refused.content.decode()
+    )
+    ended = timezone.now() - dt.timedelta(hours=1)
+    Seminar.objects.filter(pk=seminar.pk).update(
+        starts_at=ended - dt.timedelta(hours=2), ends_at=ended
+    )
+    client.post(REGISTRATIONS, attended)
     second.refresh_from_db()
     assert second.status == RegistrationStatus.ATTENDED
 

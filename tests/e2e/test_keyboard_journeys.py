@@ -65,6 +65,7 @@ def test_a_dispatch_application_by_keyboard_from_the_home_page(page, language):
 
     keys.type_into("#id_organisation_name", "東京小売業協同組合")
     keys.type_into("#id_organisation_kana", "トウキョウコウリギョウ")
+    keys.type_into("#id_corporate_number", "1180301018771")
     keys.tick("#id_legal_form_0")
     keys.type_into("#id_postal_code", "163-8001")
     # The postal code (the Tokyo Metropolitan Government's own) filled in the address; the
@@ -97,6 +98,7 @@ def test_a_dispatch_application_by_keyboard_from_the_home_page(page, language):
     application = DispatchApplication.objects.get(reference=reference)
     assert application.language == language
     assert application.address == "東京都新宿区西新宿2丁目8-1 第一本庁舎"
+    assert application.corporate_number == "1180301018771"
     # The status link in the thanks page is reached by keyboard as well.
     keys.follow('main a[href*="/dispatch/status/"]')
     assert page.locator("#next-step").is_visible()
