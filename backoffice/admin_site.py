@@ -7,6 +7,7 @@ and only staff whose session was verified by it get in (as django-otp's ``OTPAdm
 """
 
 from django.contrib import admin
+from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 
 from .two_factor import TwoFactorLoginForm, two_factor_required
@@ -25,6 +26,17 @@ class PortalAdminSite(admin.AdminSite):
     @property
     def login_template(self):
         return "admin/login_two_factor.html" if two_factor_required() else None
+
+    def get_app_list(self, request, app_label=None):
+        """Django's list of apps, each model under the name its admin gives it (a library's
+        model may be shown under a translated name: backoffice/relabel.py)."""
+        app_list = super().get_app_list(request, app_label)
+        for app in app_list:
+            for entry in app["models"]:
+                entry["name"] = capfirst(
+                    self.get_model_admin(entry["model"]).opts.verbose_name_plural
+                )
+        return app_list
 
     def has_permission(self, request) -> bool:
         if not super().has_permission(request):

@@ -9,6 +9,8 @@ from __future__ import annotations
 
 from fnmatch import fnmatch
 
+from django.utils.translation import gettext_noop
+
 CONSULTANT = [
     "view_consultation",
     "add_consultation",  # a consultation by phone, in person or by letter (the staff intake)
@@ -23,10 +25,11 @@ CONSULTANT = [
 
 ROLES: dict[str, dict[str, list[str]]] = {
     # group name -> {app label: [permission codenames, or patterns such as "view_*"]}
+    # (the admin shows a role's name translated: backoffice/staff_admin.py)
     # A consultant reads the unassigned consultations and their own (consultations/access.py).
-    "Consultants": {"consultations": CONSULTANT},
+    gettext_noop("Consultants"): {"consultations": CONSULTANT},
     # The desk lead reads and assigns every consultation, and sees who opened which.
-    "Desk leads": {
+    gettext_noop("Desk leads"): {
         "consultations": [
             *CONSULTANT,
             "see_all_consultations",
@@ -38,7 +41,7 @@ ROLES: dict[str, dict[str, list[str]]] = {
             "delete_replytemplate",
         ],
     },
-    "Seminar staff": {
+    gettext_noop("Seminar staff"): {
         "seminars": [
             "view_seminar",
             "add_seminar",
@@ -47,7 +50,7 @@ ROLES: dict[str, dict[str, list[str]]] = {
             "change_registration",
         ],
     },
-    "Dispatch coordinators": {
+    gettext_noop("Dispatch coordinators"): {
         "dispatch": [
             "view_dispatchapplication",
             "change_dispatchapplication",
@@ -60,13 +63,13 @@ ROLES: dict[str, dict[str, list[str]]] = {
     },
     # Read-only everywhere, for oversight and the office's reports: every consultation, and
     # who opened it.
-    "Supervisors": {
+    gettext_noop("Supervisors"): {
         **{app: ["view_*"] for app in ("seminars", "dispatch", "faq", "harassment_portal", "mail")},
         "consultations": ["view_*", "see_all_consultations"],
     },
     # Everything in the portal, plus staff accounts, login lockouts and the staff's
     # authenticator devices (whose secrets nobody else may see).
-    "Administrators": {
+    gettext_noop("Administrators"): {
         app: ["*"]
         for app in (
             "consultations",

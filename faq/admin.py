@@ -1,4 +1,5 @@
 from django.contrib import admin
+from django.utils.translation import gettext_lazy as _
 
 from .models import FaqCategory, FaqEntry
 
@@ -24,6 +25,6 @@ class FaqEntryAdmin(admin.ModelAdmin):
     ordering = ["category__order", "order"]
     fieldsets = [
         (None, {"fields": ["category", "slug", "order", "published"]}),
-        ("日本語 / Japanese", {"fields": ["question_ja", "answer_ja"]}),
-        ("English", {"fields": ["question_en", "answer_en"]}),
+        (_("Japanese"), {"fields": ["question_ja", "answer_ja"]}),
+        (_("English"), {"fields": ["question_en", "answer_en"]}),
     ]

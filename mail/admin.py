@@ -15,6 +15,9 @@ from core.redaction import redact
 from . import outbox
 from .models import OutboxEmail
 
+# What a staff screen shows in place of a personal link's secret.
+HIDDEN = _("[hidden]").__str__
+
 
 def outbox_visible_to(user, queryset=None):
     """Superusers see every email; other staff only emails about records they may see."""
@@ -66,8 +69,12 @@ class OutboxEmailAdmin(admin.ModelAdmin):
     show_full_result_count = False  # one COUNT(*) over the whole outbox is enough
     ordering = ["-created_at"]
     actions = ["retry_selected", "resend_selected"]
-    readonly_fields = [f.name for f in OutboxEmail._meta.fields if f.editable] + ["about"]
+    readonly_fields = [f.name for f in OutboxEmail._meta.fields if f.editable] + ["about_record"]
     exclude = ["body_html", "attachments"]
+
+    @admin.display(description=_("about"))
+    def about_record(self, obj: OutboxEmail) -> str:
+        return str(obj.about) if obj.about is not None else "—"
 
     @admin.display(description=_("recipient"))
     def recipient(self, obj: OutboxEmail) -> str:
@@ -113,15 +120,15 @@ class OutboxEmailAdmin(admin.ModelAdmin):
     # person (a supervisor could cancel a registration).
     @admin.display(description=_("text body"))
     def body_text_without_links(self, obj: OutboxEmail) -> str:
-        return redact(obj.body_text)
+        return redact(obj.body_text, placeholder=HIDDEN())
 
     @admin.display(description=_("HTML body"))
     def body_html_without_links(self, obj: OutboxEmail) -> str:
-        return redact(obj.body_html)
+        return redact(obj.body_html, placeholder=HIDDEN())
 
     @admin.display(description=_("attachments"))
     def attachments_without_links(self, obj: OutboxEmail) -> str:
-        return redact(json.dumps(obj.attachments, ensure_ascii=False))
+        return redact(json.dumps(obj.attachments, ensure_ascii=False), placeholder=HIDDEN())
 
     def has_resend_permission(self, request) -> bool:
         return request.user.has_perm("mail.resend_outboxemail")

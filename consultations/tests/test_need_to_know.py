@@ -8,13 +8,13 @@ import pytest
 from django.contrib.auth.models import Group, User
 from django.core.exceptions import ValidationError
 from django.urls import reverse
-from django.utils import timezone
 
 from backoffice.dashboard import consultation_figures
 from conftest import log_in_staff
 from consultations import access, services
 from consultations.admin_forms import AssignForm
 from consultations.models import ConsultationOpening
+from consultations.tests.factories import TOKYO
 
 from .factories import make_consultation
 
@@ -165,9 +165,9 @@ def test_a_consultant_s_assign_page_refuses_someone_else(client, desk):
 
 def test_the_dashboard_counts_what_the_consultant_may_read(desk):
     """The figures lead to the changelist: they count the rows it will show."""
-    late = make_consultation(at=timezone.now() - dt.timedelta(days=30))
+    late = make_consultation(at=dt.datetime(2026, 11, 2, 10, 0, tzinfo=TOKYO))
     services.assign_consultation(late, to=desk["tanaka"], by=desk["tanaka"])
-    today = timezone.localdate()
+    today = dt.date(2026, 12, 1)  # the day the desk's own consultations came in: not yet due
 
     def overdue(user) -> int:
         (figure, *_rest) = consultation_figures(user, today=today).figures

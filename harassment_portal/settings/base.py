@@ -40,9 +40,9 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "crispy_forms",
     "crispy_bootstrap5",
-    "axes",
+    "backoffice.apps.LockoutsConfig",  # django-axes, named in Japanese
     "django_otp",
-    "django_otp.plugins.otp_totp",
+    "backoffice.apps.AuthenticatorsConfig",  # django-otp's TOTP devices, named in Japanese
     "simple_history",
     # The layers, from the bottom up: each imports only those listed before it
     # (import-linter checks it: pyproject.toml).

@@ -116,7 +116,7 @@ def test_an_administrator_sees_the_qr_code_under_the_content_security_policy(pag
     page.wait_for_url("**/admin/")
 
     page.goto(f"/admin/otp_totp/totpdevice/{device.pk}/change/")
-    page.get_by_role("link", name="qrcode").click()
+    page.get_by_role("link", name="QRコードを表示").click()
     image = page.locator("img.qrcode-image")
     # Loading takes a moment on a busy machine: wait for it, then see that it did load.
     expect(image).to_have_js_property("complete", True)
