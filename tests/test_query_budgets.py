@@ -361,3 +361,29 @@ def test_a_dispatch_applications_admin_pages_cost_the_same_however_many_visits(c
     few = queries(client, one)
     assert few <= CASE_PAGE_BUDGET
     assert queries(client, five) == few
+
+
+@pytest.mark.parametrize("page", ["change", "message", "cancel", "attendance"])
+def test_a_sessions_admin_pages_cost_the_same_however_many_registrants(client, page):
+    """The session's change page and its steps (write to people, cancel, attendance from
+    Zoom) count the registrants in the database, not by reading them."""
+    staff = get_user_model().objects.create_user("seminars", password="pw", is_staff=True)
+    staff.groups.add(Group.objects.get(name="Seminar staff"))
+    client.force_login(staff)
+
+    def session_with(count):
+        seminar = make_seminar(capacity=count)
+        for _ in range(count):
+            register(seminar, next(_serial))
+        if page == "attendance":  # offered once the session has ended
+            seminar.__class__.objects.filter(pk=seminar.pk).update(
+                starts_at=timezone.now() - dt.timedelta(hours=3),
+                ends_at=timezone.now() - dt.timedelta(hours=1),
+            )
+        return reverse(f"admin:seminars_seminar_{page}", args=[seminar.pk])
+
+    one, twenty = session_with(1), session_with(20)
+    queries(client, one)
+    few = queries(client, one)
+    assert few <= CASE_PAGE_BUDGET
+    assert queries(client, twenty) == few
