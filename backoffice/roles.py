@@ -59,6 +59,8 @@ ROLES: dict[str, dict[str, list[str]]] = {
             "change_expert",
             "view_dispatchvisit",
             "view_dispatchevent",
+            "view_dispatchdocument",
+            "download_dispatchdocument",
         ],
     },
     # Read-only everywhere, for oversight and the office's reports: every consultation, and

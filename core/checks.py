@@ -22,3 +22,28 @@ def check_trusted_proxy_count(app_configs, **kwargs):
             )
         ]
     return []
+
+
+@register(Tags.security)
+def check_documents_outside_the_web_root(app_configs, **kwargs):
+    """Uploaded documents are served only through a view that checks the permission: their
+    folder must not be one the web server or WhiteNoise serves."""
+    from pathlib import Path
+
+    documents = Path(getattr(settings, "DOCUMENTS_ROOT", "") or ".").resolve()
+    served = [
+        Path(root).resolve()
+        for root in (getattr(settings, "STATIC_ROOT", None), getattr(settings, "MEDIA_ROOT", None))
+        if root
+    ]
+    served += [Path(d).resolve() for d in getattr(settings, "STATICFILES_DIRS", ())]
+    for root in served:
+        if documents == root or root in documents.parents:
+            return [
+                Error(
+                    "DOCUMENTS_ROOT is inside a folder that is served to the web.",
+                    hint=f"Move DOCUMENTS_ROOT out of {root}.",
+                    id="portal.E002",
+                )
+            ]
+    return []

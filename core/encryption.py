@@ -74,6 +74,24 @@ def decrypt(token: str) -> str:
         ) from error
 
 
+def encrypt_bytes(plaintext: bytes) -> bytes:
+    """A file's content encrypted with the newest key (``core.documents`` stores it)."""
+    return _fernet().encrypt(plaintext)
+
+
+def decrypt_bytes(token: bytes) -> bytes:
+    try:
+        return _fernet().decrypt(token)
+    except InvalidToken as error:
+        raise ImproperlyConfigured(
+            "A stored file cannot be decrypted with any key in PORTAL_ENCRYPTION_KEYS."
+        ) from error
+
+
+def rotate_bytes(token: bytes) -> bytes:
+    return _fernet().rotate(token)
+
+
 def is_encrypted(value: str) -> bool:
     return value.startswith(TOKEN_PREFIX)
 

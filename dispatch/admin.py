@@ -3,15 +3,19 @@
 from __future__ import annotations
 
 import datetime as dt
+from urllib.parse import quote
 
 from django.contrib import admin
+from django.core.exceptions import PermissionDenied
 from django.db.models import Count, OuterRef, Q
+from django.http import Http404, HttpResponse
+from django.urls import path, reverse
 from django.utils import timezone
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext
 
-from core import business_days
+from core import business_days, documents, sniffing
 from core.admin import (
     AddressSearchMixin,
     HistoryAdmin,
@@ -23,10 +27,11 @@ from core.admin import (
 from core.queries import count_of
 from mail.admin import OutboxEmailInline
 
-from . import services
+from . import information, services
 from .admin_forms import (
     ApproveForm,
     ExpertForm,
+    InformationRequestForm,
     InterviewForm,
     InterviewHeldForm,
     NoteForm,
@@ -37,7 +42,9 @@ from .admin_forms import (
 from .models import (
     ACTIVE_STATUSES,
     MAX_VISITS,
+    SCREENING,
     DispatchApplication,
+    DispatchDocument,
     DispatchEvent,
     DispatchVisit,
     Expert,
@@ -112,10 +119,19 @@ ACTIONS = {
         form_kwargs=_best_expert,
         context=_suggestions,
     ),
+    "information": ServiceAction(
+        _("Ask for more information"),
+        InformationRequestForm,
+        SCREENING,
+        service_call(
+            _("The applicant will be emailed; the deadline is paused until they answer."),
+            lambda a, d, u: information.request_information(a, by=u, what=d["what"]),
+        ),
+    ),
     "reject": ServiceAction(
         _("Reject"),
         RejectForm,
-        {Status.SUBMITTED, Status.CONTACTED, Status.INTERVIEW_HELD},
+        {Status.SUBMITTED, Status.CONTACTED, Status.INTERVIEW_HELD, Status.INFO_REQUESTED},
         service_call(
             _("Rejected; the decision will be emailed."),
             lambda a, d, u: services.reject_application(a, by=u, reason=d["reason"]),
@@ -234,6 +250,21 @@ class EventInline(ReadOnlyTabularInline):
         return str(after or before)
 
 
+class DocumentInline(ReadOnlyTabularInline):
+    """The applicant's documents, each with its download link (for those who may download)."""
+
+    model = DispatchDocument
+    fields = readonly_fields = ["uploaded_at", "kind", "download", "content_type", "size"]
+
+    @admin.display(description=_("file"))
+    def download(self, obj: DispatchDocument) -> str:
+        url = reverse("admin:dispatch_dispatchdocument_download", args=[obj.pk])
+        return format_html('<a href="{}">{}</a>', url, obj.original_name)
+
+    def has_view_permission(self, request, obj=None):
+        return request.user.has_perm("dispatch.view_dispatchdocument")
+
+
 @admin.register(DispatchApplication)
 class DispatchApplicationAdmin(AddressSearchMixin, ServiceActionsMixin, HistoryAdmin):
     list_display = [
@@ -258,7 +289,35 @@ class DispatchApplicationAdmin(AddressSearchMixin, ServiceActionsMixin, HistoryA
     # The steps' pages with the admin's calendar and clock for their dates.
     action_template = "admin/dispatch/service_action.html"
     service_actions = ACTIONS
-    inlines = [VisitInline, EventInline, OutboxEmailInline]
+    inlines = [VisitInline, DocumentInline, EventInline, OutboxEmailInline]
+
+    def get_urls(self):
+        download = path(
+            "document/<int:pk>/",
+            self.admin_site.admin_view(self.download_document),
+            name="dispatch_dispatchdocument_download",
+        )
+        return [download, *super().get_urls()]
+
+    def download_document(self, request, pk: int):
+        """One document, decrypted, to a coordinator: as an attachment (never shown in the
+        browser's page), with its checked type, not sniffed again, and not cached."""
+        if not request.user.has_perm("dispatch.download_dispatchdocument"):
+            raise PermissionDenied
+        document = (
+            DispatchDocument.objects.filter(pk=pk, application__anonymised_at__isnull=True)
+            .select_related("application")
+            .first()
+        )
+        if document is None or self.get_object(request, str(document.application_id)) is None:
+            raise Http404
+        response = HttpResponse(
+            documents.read(document.stored_name), content_type=document.content_type
+        )
+        response.headers["Content-Disposition"] = content_disposition(document)
+        response.headers["X-Content-Type-Options"] = "nosniff"
+        response.headers["Cache-Control"] = "private, no-store"
+        return response
 
     def get_queryset(self, request):
         # A subquery, not a join and GROUP BY: the page's 100 rows are counted, not all
@@ -267,6 +326,8 @@ class DispatchApplicationAdmin(AddressSearchMixin, ServiceActionsMixin, HistoryA
             status=VisitStatus.CANCELLED
         )
         return super().get_queryset(request).annotate(visit_count=count_of(visits))
+
+    exclude = ["support_wanted"]  # shown in words (support_wanted_labels), never edited
 
     def get_readonly_fields(self, request, obj=None):
         # Not the token: it is the secret in the applicant's status link.
@@ -298,6 +359,8 @@ class DispatchApplicationAdmin(AddressSearchMixin, ServiceActionsMixin, HistoryA
 
     @admin.display(description=_("deadline"))
     def deadline(self, obj):
+        if obj.status == Status.INFO_REQUESTED:
+            return _("Paused: waiting for the applicant")
         due = {
             Status.SUBMITTED: obj.contact_due_on,
             Status.INTERVIEW_HELD: obj.decision_due_on,
@@ -312,6 +375,17 @@ class DispatchApplicationAdmin(AddressSearchMixin, ServiceActionsMixin, HistoryA
         if due == business_days.next_business_day(today):
             return _("Due next business day")
         return ""
+
+
+def content_disposition(document: DispatchDocument) -> str:
+    """``attachment`` with the uploaded name (RFC 6266: an ASCII fallback and the UTF-8 name),
+    its ending the one its checked content has."""
+    name = document.original_name
+    kind = sniffing.kind_of_name(name)
+    if kind is None or kind.content_type != document.content_type:
+        name = f"{name}.bin"
+    ascii_name = "".join(c if (c.isascii() and c.isalnum()) or c in "._-" else "_" for c in name)
+    return f"attachment; filename=\"{ascii_name}\"; filename*=UTF-8''{quote(name)}"
 
 
 @admin.register(DispatchVisit)

@@ -140,3 +140,14 @@ class ExpertForm(forms.ModelForm):
     class Meta:
         model = Expert
         fields = ["name", "email", "phone", "specialisms", "industries", "active", "notes"]
+
+
+class InformationRequestForm(StepForm):
+    what = forms.CharField(
+        label=_("What the applicant should send or answer"),
+        widget=forms.Textarea(attrs={"rows": 5}),
+        help_text=_(
+            "Emailed to the applicant and shown on their status page, so write it to them. "
+            "The deadline is paused until they answer."
+        ),
+    )

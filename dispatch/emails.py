@@ -41,6 +41,43 @@ def queue_decision(application: DispatchApplication) -> None:
     _to_applicant(application, "decision")
 
 
+INTERVIEW_LENGTH = dt.timedelta(hours=1)  # as the calendar shows it
+
+
+def queue_interview(application: DispatchApplication) -> None:
+    """The preliminary interview's date and time, with a calendar file; a new time is an
+    update of the same calendar event."""
+    with translation.override(application.language):
+        ics = interview_ics(application)
+    _to_applicant(application, "interview", attachments=[ics])
+
+
+def interview_ics(application: DispatchApplication) -> dict[str, str]:
+    # Each scheduling is a history row: the first is SEQUENCE 0, each new time one more.
+    sequence = max(application.events.filter(action="interview_scheduled").count() - 1, 0)
+    return calendars.event_file(
+        part="dispatch",
+        filename=f"interview-{application.reference}.ics",
+        uid=calendars.uid(f"dispatch-interview-{application.pk}"),
+        sequence=sequence,
+        starts_at=application.interview_at,
+        ends_at=application.interview_at + INTERVIEW_LENGTH,
+        summary=_("Preliminary interview for expert dispatch"),
+        description=_("Reference: %(reference)s") % {"reference": application.reference},
+        location="",
+    )
+
+
+def queue_completion_notice(application: DispatchApplication) -> None:
+    """The support has ended: thanks, what was done, and the short survey's link."""
+    _to_applicant(application, "completed", survey_url=settings.DISPATCH_SURVEY_URL)
+
+
+def queue_visit_reminders(visit: DispatchVisit) -> None:
+    """The business day before the visit: the applicant and the expert, each once."""
+    _to_both(visit, "visit_reminder")
+
+
 def queue_visit_confirmations(visit: DispatchVisit) -> None:
     """The applicant (in their language) and the expert (in Japanese) each get one."""
     _to_both(visit, "visit")
@@ -106,4 +143,23 @@ def visit_ics(visit: DispatchVisit, *, cancelled: bool = False) -> dict[str, str
         ),
         location=visit.place,
         cancelled=cancelled,
+    )
+
+
+def queue_information_request(application: DispatchApplication) -> None:
+    """What the office asks, and the status link where the applicant answers."""
+    _to_applicant(application, "information_request")
+
+
+def queue_information_received(
+    application: DispatchApplication, *, answered: bool, documents: int
+) -> None:
+    """Tell the coordinators that the applicant answered or added documents (no personal data:
+    the reference, and a link to the application in the admin)."""
+    outbox.queue_email(
+        to=settings.DISPATCH_COORDINATORS_EMAIL,
+        template="dispatch/emails/information_received",
+        context={"application": application, "answered": answered, "documents": documents},
+        language=settings.LANGUAGE_CODE,
+        about=application,
     )

@@ -1,4 +1,4 @@
-"""The expert-dispatch application form."""
+"""The expert-dispatch application form, and the status page's answer and upload form."""
 
 from __future__ import annotations
 
@@ -8,7 +8,9 @@ import unicodedata
 from crispy_forms.helper import FormHelper
 from crispy_forms.layout import Fieldset, Layout
 from django import forms
+from django.conf import settings
 from django.core.validators import MinValueValidator
+from django.template.defaultfilters import filesizeformat
 from django.urls import reverse
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
@@ -19,12 +21,14 @@ from core.corporate_number import validate_corporate_number
 from core.public.forms import BotTrapMixin, PortalForm, clean_phone_number, half_width
 from core.public.layouts import CachedBlankLayout
 
+from . import information
 from .models import (
     CONTACT_FIELDS,
     NEEDS_FIELDS,
     ORGANISATION_FIELDS,
     SUBMITTED_FIELDS,
     DispatchApplication,
+    DocumentKind,
     LegalForm,
     ManualState,
     Support,
@@ -303,3 +307,70 @@ class ApplicationForm(CachedBlankLayout, BotTrapMixin, PortalForm, forms.ModelFo
 
 
 FIELD_ORDER = [*SUBMITTED_FIELDS, *DECLARATIONS, "consent_expert_assignment", "consent_privacy"]
+
+
+# A hint to the browser's file picker only: the files are checked by their content.
+ACCEPT = ".pdf,.png,.jpg,.jpeg,application/pdf,image/png,image/jpeg"
+
+
+class MultipleFileInput(forms.FileInput):
+    allow_multiple_selected = True
+
+
+class DocumentsField(forms.FileField):
+    """Several files in one field (Django's documented pattern). Each file's checks (its kind by
+    content, its size) are made with all of them, in ``dispatch.information``."""
+
+    widget = MultipleFileInput
+
+    def clean(self, data, initial=None):
+        files = [f for f in (data if isinstance(data, list | tuple) else [data]) if f]
+        if not files and self.required:
+            raise forms.ValidationError(self.error_messages["required"], code="required")
+        return [super(DocumentsField, self).clean(f, initial) for f in files]
+
+
+class StatusUploadForm(PortalForm):
+    """On the status page: documents at any time while the application is open, and, while the
+    office has asked for more information, the applicant's answer with them."""
+
+    answer = forms.CharField(
+        label=_("Your answer"),
+        widget=forms.Textarea(attrs={"rows": 6}),
+        max_length=4000,
+        error_messages={"required": _("Write your answer to the office's question.")},
+    )
+    kind = forms.ChoiceField(
+        label=_("Kind of document"),
+        choices=DocumentKind.choices,
+        initial=DocumentKind.OTHER,
+        widget=forms.Select(attrs={"class": "form-select"}),
+    )
+    documents = DocumentsField(label=information.DOCUMENTS_LABEL)
+
+    def __init__(self, *args, answering: bool, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.answering = answering
+        if not answering:
+            del self.fields["answer"]
+        documents = self.fields["documents"]
+        documents.required = not answering
+        documents.error_messages["required"] = information.required_message()
+        documents.widget.attrs["accept"] = ACCEPT
+        documents.help_text = _(
+            "PDF, PNG or JPEG; up to %(count)s files at a time, each up to %(size)s."
+        ) % {
+            "count": settings.DISPATCH_DOCUMENTS_PER_UPLOAD,
+            "size": filesizeformat(settings.DISPATCH_DOCUMENT_MAX_BYTES),
+        }
+        if answering:
+            documents.label = _("%(label)s (optional)") % {"label": information.DOCUMENTS_LABEL}
+
+    def clean_documents(self):
+        files = self.cleaned_data["documents"]
+        problems = information.upload_problems(files)
+        if problems:
+            raise forms.ValidationError(
+                [forms.ValidationError(p, code="invalid_document") for p in problems]
+            )
+        return files

@@ -70,6 +70,7 @@ class Status(models.TextChoices):
     CONTACTED = "contacted", _("Contacted: interview being arranged")
     INTERVIEW_SCHEDULED = "interview_scheduled", _("Interview scheduled")
     INTERVIEW_HELD = "interview_held", _("Interview held")
+    INFO_REQUESTED = "info_requested", _("More information requested")
     APPROVED = "approved", _("Approved")
     REJECTED = "rejected", _("Not approved")
     SCHEDULING = "scheduling", _("Visits being scheduled")
@@ -78,11 +79,27 @@ class Status(models.TextChoices):
     WITHDRAWN = "withdrawn", _("Withdrawn")
 
 
+# While the office screens an application it may ask the applicant for more information
+# (documents, an answer): the application waits in INFO_REQUESTED, its deadline paused, and
+# goes back to the status it came from (``paused_from``) when the applicant answers.
+SCREENING = frozenset(
+    {Status.SUBMITTED, Status.CONTACTED, Status.INTERVIEW_SCHEDULED, Status.INTERVIEW_HELD}
+)
 TRANSITIONS: dict[str, frozenset[str]] = {
-    Status.SUBMITTED: frozenset({Status.CONTACTED, Status.REJECTED, Status.WITHDRAWN}),
-    Status.CONTACTED: frozenset({Status.INTERVIEW_SCHEDULED, Status.REJECTED, Status.WITHDRAWN}),
-    Status.INTERVIEW_SCHEDULED: frozenset({Status.INTERVIEW_HELD, Status.WITHDRAWN}),
-    Status.INTERVIEW_HELD: frozenset({Status.APPROVED, Status.REJECTED, Status.WITHDRAWN}),
+    Status.SUBMITTED: frozenset(
+        {Status.CONTACTED, Status.INFO_REQUESTED, Status.REJECTED, Status.WITHDRAWN}
+    ),
+    Status.CONTACTED: frozenset(
+        {Status.INTERVIEW_SCHEDULED, Status.INFO_REQUESTED, Status.REJECTED, Status.WITHDRAWN}
+    ),
+    Status.INTERVIEW_SCHEDULED: frozenset(
+        {Status.INTERVIEW_HELD, Status.INFO_REQUESTED, Status.WITHDRAWN}
+    ),
+    Status.INTERVIEW_HELD: frozenset(
+        {Status.APPROVED, Status.INFO_REQUESTED, Status.REJECTED, Status.WITHDRAWN}
+    ),
+    # Back only to the status it came from (the service checks ``paused_from``).
+    Status.INFO_REQUESTED: SCREENING | {Status.REJECTED, Status.WITHDRAWN},
     Status.APPROVED: frozenset({Status.SCHEDULING, Status.WITHDRAWN}),
     Status.SCHEDULING: frozenset({Status.IN_PROGRESS, Status.COMPLETED, Status.WITHDRAWN}),
     Status.IN_PROGRESS: frozenset({Status.COMPLETED, Status.WITHDRAWN}),
@@ -122,6 +139,7 @@ DEADLINES = {
     "contact": (Status.SUBMITTED, "contact_due_on"),
     "decision": (Status.INTERVIEW_HELD, "decision_due_on"),
 }
+FINISHED_STATUSES = frozenset({Status.REJECTED, Status.COMPLETED, Status.WITHDRAWN})
 ACTIVE_STATUSES = frozenset({Status.APPROVED, Status.SCHEDULING, Status.IN_PROGRESS})
 
 
@@ -186,6 +204,16 @@ class DispatchApplication(BlindIndexed, models.Model):
     decision_due_on = models.DateField(_("decision due"), null=True, blank=True, db_index=True)
     decided_at = models.DateTimeField(_("decided"), null=True, blank=True)
     decision_reason = models.TextField(_("reason for the decision"), blank=True)
+    # A request for more information: what was asked, when, and the status (with its
+    # deadline) that is paused until the applicant answers.
+    information_request = EncryptedTextField(_("information requested"), blank=True)
+    information_requested_at = models.DateTimeField(
+        _("information requested at"), null=True, blank=True
+    )
+    paused_from = models.CharField(
+        _("paused in status"), max_length=30, choices=Status.choices, blank=True
+    )
+    paused_on = models.DateField(_("deadline paused on"), null=True, blank=True)
     expert = models.ForeignKey(
         Expert,
         on_delete=models.PROTECT,
@@ -256,6 +284,11 @@ class DispatchApplication(BlindIndexed, models.Model):
     def place_of_visits(self) -> str:
         return self.visit_place or self.address
 
+    @property
+    def is_open(self) -> bool:
+        """Still being handled: documents may be added to it."""
+        return self.status not in FINISHED_STATUSES and self.anonymised_at is None
+
 
 # What each line of an application's history says, for the coordinators who read it.
 EVENT_ACTIONS = {
@@ -267,6 +300,9 @@ EVENT_ACTIONS = {
     "rejected": _("Not approved"),
     "withdrawn": _("Withdrawn by the applicant"),
     "completed": _("Completed"),
+    "info_requested": _("More information requested"),
+    "info_received": _("Information received from the applicant"),
+    "documents_added": _("Documents added by the applicant"),
     "visit_planned": _("Visit planned"),
     "visit_done": _("Visit recorded"),
 }
@@ -288,7 +324,7 @@ class DispatchEvent(StatusEvent):
         return str(EVENT_ACTIONS.get(self.action, self.action))
 
     def __str__(self) -> str:
-        return f"{self.application.reference} {self.action}"
+        return f"{self.application.reference} {self.action_label}"
 
 
 class VisitStatus(models.TextChoices):
@@ -315,6 +351,7 @@ class DispatchVisit(models.Model):
         _("status"), max_length=20, choices=VisitStatus.choices, default=VisitStatus.PLANNED
     )
     report = models.TextField(_("report"), blank=True)
+    reminded_at = models.DateTimeField(_("reminder sent"), null=True, blank=True, editable=False)
     calendar_sequence = models.PositiveIntegerField(
         _("calendar version"), default=0, editable=False
     )
@@ -352,3 +389,43 @@ class DeadlineAlert(models.Model):
 
     def __str__(self) -> str:
         return f"{self.application.reference} {self.deadline} {self.stage}"
+
+
+class DocumentKind(models.TextChoices):
+    ARTICLES = "articles", _("Articles of association")
+    MEMBER_LIST = "member_list", _("List of members")
+    TAX_CERTIFICATE = "tax_certificate", _("Tax payment certificate")
+    OTHER = "other", _("Other document")
+
+
+class DispatchDocument(models.Model):
+    """A file the applicant uploaded from the status page (PDF, PNG or JPEG, checked by its
+    content). The file is stored encrypted under a random name (``core.documents``); the name
+    it was uploaded with is kept encrypted here, for the coordinators."""
+
+    application = models.ForeignKey(
+        DispatchApplication,
+        on_delete=models.CASCADE,
+        related_name="documents",
+        verbose_name=_("application"),
+    )
+    kind = models.CharField(_("kind of document"), max_length=20, choices=DocumentKind.choices)
+    original_name = EncryptedCharField(_("file name"), max_length=255)
+    content_type = models.CharField(_("file type"), max_length=50)
+    size = models.PositiveIntegerField(_("size (bytes)"))
+    uploaded_at = models.DateTimeField(_("uploaded"), default=timezone.now)
+    stored_name = models.CharField(max_length=64, unique=True, editable=False)
+
+    class Meta:
+        verbose_name = _("document")
+        verbose_name_plural = _("documents")
+        ordering = ["uploaded_at", "pk"]
+        permissions = [("download_dispatchdocument", _("Can download an applicant's document"))]
+        constraints = [
+            ChoicesConstraint(
+                field="kind", values=DocumentKind.values, name="dispatch_document_kind_valid"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.application.reference} {self.get_kind_display()}"

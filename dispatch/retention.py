@@ -1,13 +1,15 @@
 """Finished applications lose their contact persons' data after ``RETENTION_DISPATCH_DAYS``.
 
-The organisation itself (name, address, industry) is not personal data and stays, so the visits
-used per organisation can still be counted.
+The documents the applicant uploaded are deleted, files and rows. The organisation itself (name,
+address, industry) is not personal data and stays, so the visits used per organisation can
+still be counted.
 """
 
 from django.db.models import Exists, OuterRef
 
-from core.retention import RetentionRule, register
+from core.retention import RetentionRule, register, register_cleanup
 
+from .information import delete_documents_of
 from .models import DispatchApplication, DispatchEvent, Status
 
 FINISHED = (Status.COMPLETED, Status.REJECTED, Status.WITHDRAWN)
@@ -40,6 +42,7 @@ RULE = RetentionRule(
                 "support_details",
                 "preferred_periods",
                 "decision_reason",
+                "information_request",
             ),
             "",
         ),
@@ -51,3 +54,12 @@ RULE = RetentionRule(
 )
 
 register(RULE)
+
+
+def remove_documents(model, pks) -> None:
+    """The applicant's documents go with the personal data: rows now, files on commit."""
+    if model is DispatchApplication:
+        delete_documents_of(pks)
+
+
+register_cleanup(remove_documents)

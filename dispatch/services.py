@@ -116,7 +116,7 @@ def schedule_interview(
         override=override,
         override_reason=override_reason,
     )
-    return WORKFLOW.move(
+    scheduled = WORKFLOW.move(
         application,
         Status.INTERVIEW_SCHEDULED,
         by=by,
@@ -124,6 +124,8 @@ def schedule_interview(
         note=rules.join_notes(note, exception),
         interview_at=at,
     )
+    emails.queue_interview(scheduled)
+    return scheduled
 
 
 @transaction.atomic
@@ -193,7 +195,9 @@ def withdraw_application(application, *, by: AbstractBaseUser, note: str = ""):
 
 @transaction.atomic
 def complete_application(application, *, by: AbstractBaseUser, note: str = ""):
-    return WORKFLOW.move(application, Status.COMPLETED, by=by, action="completed", note=note)
+    completed = WORKFLOW.move(application, Status.COMPLETED, by=by, action="completed", note=note)
+    emails.queue_completion_notice(completed)
+    return completed
 
 
 def _same_organisation(application: DispatchApplication, prefix: str = "") -> Q:
@@ -330,6 +334,35 @@ def cancel_visit(visit: DispatchVisit, *, by: AbstractBaseUser, reason: str) -> 
     locked.save(update_fields=["status", "report", "calendar_sequence"])
     emails.queue_visit_cancelled(locked)
     return locked
+
+
+@transaction.atomic
+def send_visit_reminders(*, today: dt.date) -> int:
+    """On a business day, remind the applicant and the expert of each planned visit before
+    the next business day (a Monday visit is reminded on Friday), once each. Returns how
+    many visits were reminded."""
+    if not business_days.is_business_day(today):
+        return 0
+    until = business_days.next_business_day(today)
+    due = (
+        DispatchVisit.objects.select_for_update(skip_locked=True, of=("self",))
+        .select_related("application", "expert")
+        .filter(
+            status=VisitStatus.PLANNED,
+            reminded_at__isnull=True,
+            starts_at__date__gt=today,
+            starts_at__date__lte=until,
+        )
+        .order_by("starts_at")
+    )
+    reminded = 0
+    now = timezone.now()
+    for visit in due:
+        visit.reminded_at = now
+        visit.save(update_fields=["reminded_at"])
+        emails.queue_visit_reminders(visit)
+        reminded += 1
+    return reminded
 
 
 @transaction.atomic

@@ -4,16 +4,22 @@ from __future__ import annotations
 
 import datetime as dt
 
-from django.shortcuts import get_object_or_404, render
+from django.conf import settings
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views import View
 from django.views.decorators.http import require_GET
 
 from core import business_days
+from core.public import ratelimit
 from core.public.flow import FlowCheckView, FlowFormView, FlowThanksView
-from core.public.page_cache import cached_page
+from core.public.page_cache import cached_page, no_store
 
-from . import services
-from .forms import ApplicationForm
+from . import information, services
+from .forms import ApplicationForm, StatusUploadForm
 from .models import CONTACT_WITHIN, DECIDE_WITHIN, DispatchApplication, Status, VisitStatus
 from .signals import OVERVIEW_PAGE
 
@@ -84,24 +90,76 @@ STEPS = [
 ]
 
 
-@require_GET
-def status(request, token: str):
-    application = get_object_or_404(
-        DispatchApplication.objects.select_related("expert").with_token(token)
-    )
-    reached = STEPS.index(application.status) if application.status in STEPS else -1
-    response = render(
-        request,
-        "dispatch/application_status.html",
-        {
+class StatusView(View):
+    """The applicant's status page, opened by the personal link: where the application stands,
+    what the office asked for, and (while it is open) a form to answer and upload documents.
+    Documents go one way: this page never serves them back."""
+
+    def get(self, request, token: str):
+        application = self._application(token)
+        return self._render(request, application, self._form(application))
+
+    def post(self, request, token: str):
+        application = self._application(token)
+        form = self._form(application, request.POST, request.FILES)
+        if form is None:
+            messages.error(request, _("This application is closed: nothing more can be sent."))
+            return redirect(request.path)
+        if not form.is_valid():
+            return self._render(request, application, form)
+        if not ratelimit.within_public_limits(
+            request,
+            "dispatch-upload",
+            person=application.reference,
+            per_person=settings.DISPATCH_UPLOADS_PER_HOUR,
+        ):
+            form.add_error(None, _("Too many uploads. Please try again in an hour."))
+            return self._render(request, application, form, status=429)
+        data = form.cleaned_data
+        try:
+            if form.answering:
+                information.receive_information(
+                    application, text=data["answer"], documents=data["documents"], kind=data["kind"]
+                )
+                text = _("Thank you. Your answer has been sent to the office.")
+            else:
+                information.add_documents(
+                    application, documents=data["documents"], kind=data["kind"]
+                )
+                text = _("Thank you. Your documents have been sent to the office.")
+        except ValidationError as error:
+            form.add_error(None, error)
+            return self._render(request, application, form)
+        messages.success(request, text)
+        return redirect(request.path)
+
+    @staticmethod
+    def _application(token: str) -> DispatchApplication:
+        return get_object_or_404(
+            DispatchApplication.objects.select_related("expert").with_token(token)
+        )
+
+    @staticmethod
+    def _form(application, *args) -> StatusUploadForm | None:
+        if not application.is_open:
+            return None
+        answering = application.status == Status.INFO_REQUESTED
+        return StatusUploadForm(*args, answering=answering)
+
+    @staticmethod
+    def _render(request, application, form, *, status: int = 200):
+        # While information is asked for, the steps show where the application was.
+        current = application.paused_from or application.status
+        reached = STEPS.index(current) if current in STEPS else -1
+        context = {
             "application": application,
             "visits": application.visits.exclude(status=VisitStatus.CANCELLED).select_related(
                 "expert"
             ),
+            "documents": application.documents.all(),
             "reached": reached,
             "steps": STEPS,
             "visits_used": services.visits_used(application),
-        },
-    )
-    response["Cache-Control"] = "private, no-store"
-    return response
+            "form": form,
+        }
+        return no_store(render(request, "dispatch/application_status.html", context, status=status))

@@ -129,11 +129,13 @@ def test_the_whole_journey_emails_the_applicant(
     ref = application.reference
     assert subjects == [
         f"[{ref}] We have received your application for expert dispatch",
+        f"[{ref}] Your preliminary interview is arranged",
         f"[{ref}] The decision on your application for expert dispatch",
         f"[{ref}] An expert visit is planned",
         f"[{ref}] 訪問日程が決まりました",
     ]
-    acknowledgement, decision, to_applicant, to_expert = mailoutbox
+    acknowledgement, interview, decision, to_applicant, to_expert = mailoutbox
+    assert "Tuesday 12 May 2026, 10:00" in interview.body
     assert "Wednesday 13 May 2026" in acknowledgement.body  # we will contact you by
     assert f"/en/dispatch/status/{application.token}/" in acknowledgement.body
     assert "Your expert is Ichiro Sato" in decision.body

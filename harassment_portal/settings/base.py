@@ -177,6 +177,19 @@ CELERY_BEAT_SCHEDULE = {
         "task": "seminars.tasks.queue_unsynced_zoom_registrants",
         "schedule": 300.0,
     },
+    # Every five minutes: seats offered from a seminar's waiting list and not accepted by their
+    # deadline pass to the next person (each offer lapses once; opening the registration page
+    # after the deadline does it too, so a late run only delays the next offer).
+    "seminars-expire-offers": {
+        "task": "seminars.tasks.expire_seat_offers",
+        "schedule": 300.0,
+    },
+    # Every morning at 9:10: reminders of the expert visits on the next business day, to the
+    # applicant and the expert (the job skips closed days; each visit is reminded once).
+    "dispatch-visit-reminders": {
+        "task": "dispatch.tasks.send_visit_reminders",
+        "schedule": crontab(hour=9, minute=10),
+    },
     # Business-day mornings at 8:40: expert-dispatch deadline reminders and escalations
     # (each alert once; none on closed days; none once the step is done).
     "dispatch-deadline-alerts": {
@@ -213,6 +226,8 @@ EMAIL_TIMEOUT = env.int("EMAIL_TIMEOUT", default=30)
 OFFICE_EMAIL = env("OFFICE_EMAIL", default="info@customer-harassment-taisaku.metro.tokyo.lg.jp")
 # Expert dispatch: deadline reminders go to the coordinators, missed deadlines to the lead.
 DISPATCH_COORDINATORS_EMAIL = env("DISPATCH_COORDINATORS_EMAIL", default=OFFICE_EMAIL)
+# The short survey the completion notice of an expert dispatch links to (none when empty).
+DISPATCH_SURVEY_URL = env("DISPATCH_SURVEY_URL", default="")
 OFFICE_LEAD_EMAIL = env("OFFICE_LEAD_EMAIL", default=OFFICE_EMAIL)
 DEFAULT_FROM_EMAIL = env(
     "DEFAULT_FROM_EMAIL", default=f"東京都カスタマーハラスメント総合相談窓口 <{OFFICE_EMAIL}>"
@@ -248,6 +263,12 @@ CONSULTATION_REPLY_APPROVAL = env.bool("CONSULTATION_REPLY_APPROVAL", default=Fa
 RETENTION_CONSULTATION_DAYS = env.int("RETENTION_CONSULTATION_DAYS", default=3 * 365)
 RETENTION_REGISTRATION_DAYS = env.int("RETENTION_REGISTRATION_DAYS", default=365)
 RETENTION_DISPATCH_DAYS = env.int("RETENTION_DISPATCH_DAYS", default=3 * 365)
+# Expert dispatch: the documents applicants upload (PDF, PNG, JPEG). Kept encrypted outside
+# the web root (never under STATIC_ROOT or a media URL) and served to coordinators only.
+DOCUMENTS_ROOT = Path(env("DOCUMENTS_ROOT", default=str(BASE_DIR / "var" / "documents")))
+DISPATCH_DOCUMENT_MAX_BYTES = env.int("DISPATCH_DOCUMENT_MAX_BYTES", default=10 * 1024 * 1024)
+DISPATCH_DOCUMENTS_PER_UPLOAD = env.int("DISPATCH_DOCUMENTS_PER_UPLOAD", default=5)
+DISPATCH_UPLOADS_PER_HOUR = env.int("DISPATCH_UPLOADS_PER_HOUR", default=10)  # per application
 # Anti-spam: a form sent faster than this after it was shown is treated as a bot.
 FORM_MIN_FILL_SECONDS = env.int("FORM_MIN_FILL_SECONDS", default=3)
 # Each form's stamp is good for one send (the benchmark's load replays one form).

@@ -168,7 +168,9 @@ def test_every_periodic_job_names_a_registered_task():
         "consultations.tasks.send_due_digest",
         "seminars.tasks.send_reminders",
         "seminars.tasks.queue_unsynced_zoom_registrants",
+        "seminars.tasks.expire_seat_offers",
         "dispatch.tasks.send_deadline_alerts",
+        "dispatch.tasks.send_visit_reminders",
         "harassment_portal.tasks.apply_retention",
         "harassment_portal.tasks.clear_expired_sessions",
     }

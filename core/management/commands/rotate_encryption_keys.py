@@ -4,6 +4,7 @@ from django.apps import apps
 from django.core.management.base import BaseCommand
 from simple_history.models import HistoricalChanges
 
+from core import documents
 from core.fields import encrypted_fields, reencrypt
 
 
@@ -18,6 +19,7 @@ class Command(BaseCommand):
         for model in rotation_order(apps.get_models()):
             count = reencrypt(model)  # batch by batch, each under its own row locks
             self.stdout.write(f"{model._meta.label}: {count} rows")
+        self.stdout.write(f"documents: {documents.rotate_all()} files")
         self.stdout.write(self.style.SUCCESS("Done: the older keys can now be removed."))
 
 
