@@ -235,7 +235,16 @@ def seminar_section(start: dt.date, end: dt.date) -> Section:
         .annotate(
             confirmed=count(RegistrationStatus.CONFIRMED),
             attended=count(RegistrationStatus.ATTENDED),
-            waiting=count(RegistrationStatus.WAITING),
+            # (a seat offered and not yet accepted is counted with the waiting list)
+            waiting=Count(
+                "registrations",
+                filter=Q(
+                    registrations__status__in=[
+                        RegistrationStatus.WAITING,
+                        RegistrationStatus.OFFERED,
+                    ]
+                ),
+            ),
             cancelled=count(RegistrationStatus.CANCELLED),
         )
         .order_by("starts_at")

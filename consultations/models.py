@@ -343,7 +343,8 @@ class ConsultationEvent(StatusEvent):
         return str(EVENT_ACTIONS.get(self.action, self.action))
 
     def __str__(self) -> str:
-        return f"{self.consultation} {self.action} {timezone.localtime(self.at):%Y-%m-%d %H:%M}"
+        when = timezone.localtime(self.at)
+        return f"{self.consultation} {self.action_label} {when:%Y-%m-%d %H:%M}"
 
 
 class ConsultationRecord(models.Model):

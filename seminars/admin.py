@@ -17,7 +17,7 @@ from django.utils.translation import gettext_lazy as _
 
 from core.admin import AddressSearchMixin, HistoryAdmin, mask_email
 from core.csv_export import csv_response, safe_cell
-from core.templatetags.portal import office_range
+from core.templatetags.portal import office_datetime, office_range
 from mail.admin import OutboxEmailInline
 
 from . import attendance, services, zoom_report, zoom_sync
@@ -27,7 +27,7 @@ from .admin_forms import (
     OfficeMessageForm,
     SeminarAdminForm,
 )
-from .models import Registration, RegistrationStatus, Seminar, SeminarStatus
+from .models import SEAT_STATUSES, Registration, RegistrationStatus, Seminar, SeminarStatus
 
 REPORT_ERRORS = {
     "too_large": _("The file is larger than 5 MB. Export the report of this webinar only."),
@@ -88,6 +88,7 @@ class SeminarAdmin(admin.ModelAdmin):
                     "application_opens_on",
                     "application_closes_on",
                     "capacity",
+                    "offer_hours",
                 ]
             },
         ),
@@ -116,7 +117,7 @@ class SeminarAdmin(admin.ModelAdmin):
             super()
             .get_queryset(request)
             .annotate(
-                seated_count=_count([RegistrationStatus.CONFIRMED, RegistrationStatus.ATTENDED]),
+                seated_count=_count(SEAT_STATUSES),  # (a seat offered is held)
                 waiting_count=_count([RegistrationStatus.WAITING]),
                 cancelled_count=_count([RegistrationStatus.CANCELLED]),
             )
@@ -195,17 +196,21 @@ class SeminarAdmin(admin.ModelAdmin):
 
     def render_change_form(self, request, context, add=False, change=False, form_url="", obj=None):
         if obj is not None and not obj.cancelled_at and self.has_change_permission(request, obj):
-            context["session_steps"] = [
-                (reverse("admin:seminars_seminar_message", args=[obj.pk]), _("Write to people")),
-                (reverse("admin:seminars_seminar_cancel", args=[obj.pk]), _("Cancel this session")),
-            ]
-            if obj.has_ended():
-                context["session_steps"] = [
-                    (
-                        reverse("admin:seminars_seminar_attendance", args=[obj.pk]),
-                        _("Attendance from Zoom"),
-                    )
-                ]
+            message = (
+                reverse("admin:seminars_seminar_message", args=[obj.pk]),
+                _("Write to people"),
+            )
+            if obj.has_ended():  # attendance now; a session that has started is not cancelled
+                later = (
+                    reverse("admin:seminars_seminar_attendance", args=[obj.pk]),
+                    _("Attendance from Zoom"),
+                )
+            else:
+                later = (
+                    reverse("admin:seminars_seminar_cancel", args=[obj.pk]),
+                    _("Cancel this session"),
+                )
+            context["session_steps"] = [message, later]
         return super().render_change_form(request, context, add, change, form_url, obj)
 
     def _session_for_step(self, request, pk: int) -> Seminar:
@@ -217,15 +222,13 @@ class SeminarAdmin(admin.ModelAdmin):
         return obj
 
     def _step_page(self, request, obj, form, *, title, intro, button):
-        seated = obj.registrations.filter(
-            status__in=[RegistrationStatus.CONFIRMED, RegistrationStatus.ATTENDED]
-        ).count()
+        seated = obj.registrations.seated().count()  # (a seat offered is held)
         context = {
             **self.admin_site.each_context(request),
             "opts": self.model._meta,
             "original": obj,
             "form": form,
-            "title": f"{obj}: {title}",
+            "title": _("%(record)s: %(step)s") % {"record": obj, "step": title},
             "step_title": title,
             "intro": intro,
             "button": button,
@@ -301,7 +304,8 @@ class SeminarAdmin(admin.ModelAdmin):
                     **self.admin_site.each_context(request),
                     "opts": self.model._meta,
                     "original": obj,
-                    "title": f"{obj}: {_('Attendance from Zoom')}",
+                    "title": _("%(record)s: %(step)s")
+                    % {"record": obj, "step": _("Attendance from Zoom")},
                     "step_title": _("Attendance from Zoom"),
                     "preview": attendance.preview(obj, found),
                 }
@@ -361,6 +365,7 @@ class RegistrationAdmin(AddressSearchMixin, HistoryAdmin):
         "organisation",
         "attendee_type",
         "status",
+        "offer_deadline",
         "registered_at",
     ]
     list_filter = [
@@ -376,7 +381,14 @@ class RegistrationAdmin(AddressSearchMixin, HistoryAdmin):
     # The person's details are encrypted: found by reference or, exactly, by email address.
     search_fields = ["=reference"]
     search_help_text = _("A reference (S-...) or an email address, exactly.")
-    sortable_by = ["reference", "seminar", "attendee_type", "status", "registered_at"]
+    sortable_by = [
+        "reference",
+        "seminar",
+        "attendee_type",
+        "status",
+        "offer_deadline",
+        "registered_at",
+    ]
     ordering = ["seminar__starts_at", "registered_at"]
     actions = [
         "resend_confirmation",
@@ -390,8 +402,8 @@ class RegistrationAdmin(AddressSearchMixin, HistoryAdmin):
     inlines = [OutboxEmailInline]
 
     def get_readonly_fields(self, request, obj=None):
-        # Not the token: it is the secret in the person's own link.
-        hidden = {"id", "token", "token_hash", "email_index"}
+        # Not the token (the secret in the person's own link), nor their own Zoom join link.
+        hidden = {"id", "token", "token_hash", "email_index", "zoom_join_url"}
         return [f.name for f in Registration._meta.fields if f.name not in hidden]
 
     def has_add_permission(self, request):
@@ -399,6 +411,13 @@ class RegistrationAdmin(AddressSearchMixin, HistoryAdmin):
 
     def has_delete_permission(self, request, obj=None):
         return False
+
+    @admin.display(description=_("offer open until"), ordering="offer_expires_at")
+    def offer_deadline(self, obj):
+        """The deadline of a seat offered (seminars/offers.py), shown while it is open."""
+        if obj.status != RegistrationStatus.OFFERED:
+            return ""
+        return office_datetime(obj.offer_expires_at)
 
     @admin.display(description=_("email address"))
     def masked_email(self, obj):

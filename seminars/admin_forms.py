@@ -37,13 +37,15 @@ class CancelSessionForm(forms.Form):
         label=_("Why the session is cancelled"),
         help_text=_("Quoted in the email to every registrant and everyone waiting."),
         max_length=1000,
-        widget=forms.Textarea(attrs={"rows": 4}),
+        widget=forms.Textarea(attrs={"rows": 4, "class": "vLargeTextField"}),
     )
 
 
 class OfficeMessageForm(forms.Form):
     audience = forms.ChoiceField(
-        label=_("Send to"), choices=Audience.choices, widget=forms.RadioSelect
+        label=_("Send to"),
+        choices=Audience.choices,
+        widget=forms.RadioSelect(attrs={"class": "radiolist"}),
     )
     body = forms.CharField(
         label=_("Message text"),
@@ -52,7 +54,7 @@ class OfficeMessageForm(forms.Form):
             "reference; the text is sent as you write it, with the session's details."
         ),
         max_length=MESSAGE_MAX,
-        widget=forms.Textarea(attrs={"rows": 10}),
+        widget=forms.Textarea(attrs={"rows": 10, "class": "vLargeTextField"}),
     )
 
 

@@ -33,7 +33,7 @@ def preview(seminar: Seminar, attendance: Attendance) -> Preview:
         indexes = [index for address in addresses for index in encryption.blind_indexes(address)]
         return list(
             seminar.registrations.filter(email_index__in=indexes)
-            .exclude(status__in=[RegistrationStatus.CANCELLED, RegistrationStatus.WAITING])
+            .filter(status__in=[RegistrationStatus.CONFIRMED, RegistrationStatus.ATTENDED])
             .order_by("registered_at", "pk")
         )
 

@@ -72,6 +72,7 @@ SERIES = [
         "level": Level.INTERMEDIATE,
         "in_days": 21,
         "capacity": 3,
+        "offer_hours": 48,  # a freed seat is offered, to accept within 48 hours
         "title_ja": "業界団体による会員企業支援",
         "title_en": "How industry organisations can support their members",
         "agenda_ja": ["業界共通マニュアルの考え方", "会員企業への展開", "質疑応答"],
@@ -147,6 +148,7 @@ def create_demo_series() -> int:
             ),
             application_closes_on=day - dt.timedelta(days=3),
             capacity=item["capacity"],
+            offer_hours=item.get("offer_hours", 0),
             published=True,
         )
         if item["number"] == 1:

@@ -57,9 +57,12 @@ def _queue(
 
 
 def render_status(registration: Registration) -> OutboxEmail:
-    """The confirmation of a seat, or of a place on the waiting list (may be unsaved yet)."""
+    """The confirmation of a seat, or of a place on the waiting list, or the seat offered
+    (may be unsaved yet)."""
     if registration.status == RegistrationStatus.WAITING:
         return _render(registration, "waiting")
+    if registration.status == RegistrationStatus.OFFERED:
+        return _render(registration, "offered")
     return _render(registration, "confirmation", attach_calendar=True)
 
 
@@ -69,6 +72,16 @@ def queue_status(registration: Registration) -> None:
 
 def queue_promoted(registration: Registration) -> None:
     _queue([registration], "promoted", attach_calendar=True)
+
+
+def queue_offered(registration: Registration) -> None:
+    """A seat is offered: accept it on the registration page by ``offer_expires_at``."""
+    _queue([registration], "offered")
+
+
+def queue_offer_lapsed(registrations: list[Registration]) -> None:
+    """The seat offered was not accepted in time and has passed on: one email each."""
+    _queue(registrations, "offer_lapsed")
 
 
 def queue_cancelled(registration: Registration, *, by_office: bool, had_seat: bool) -> None:

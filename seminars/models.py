@@ -81,6 +81,16 @@ class Seminar(models.Model):
     application_opens_on = models.DateField(_("registration opens"))
     application_closes_on = models.DateField(_("registration closes"), help_text=_("Inclusive."))
     capacity = models.PositiveIntegerField(_("capacity"), help_text=_("Zoom Webinar seats."))
+    offer_hours = models.PositiveSmallIntegerField(
+        _("hours to accept a freed seat"),
+        default=0,
+        help_text=_(
+            "0: a freed seat goes at once to the first person on the waiting list. More than "
+            "0: the seat is offered to them by email, and passes to the next person if they "
+            "do not accept it within this many hours (at the latest 3 hours before the "
+            "session starts, and by the end of the registration period)."
+        ),
+    )
     webinar_url = models.URLField(_("webinar link"), blank=True)
     archive_url = models.URLField(_("archive video link"), blank=True)
     archive_published_at = models.DateTimeField(_("archive published"), null=True, blank=True)
@@ -204,6 +214,7 @@ class CompanySize(models.TextChoices):
 class RegistrationStatus(models.TextChoices):
     CONFIRMED = "confirmed", _("Registered")
     WAITING = "waiting", _("On the waiting list")
+    OFFERED = "offered", _("Seat offered")
     CANCELLED = "cancelled", _("Cancelled")
     ATTENDED = "attended", _("Attended")
 
@@ -225,13 +236,21 @@ class Audience(models.TextChoices):
     WAITING = "waiting", _("Everyone on the waiting list")
 
 
-# A person holds at most one of these per session (a seat, a place in the queue, or attended).
+# A person holds at most one of these per session (a seat, a seat offered, a place in the
+# queue, or attended).
 ACTIVE_STATUSES = (
     RegistrationStatus.CONFIRMED,
     RegistrationStatus.WAITING,
+    RegistrationStatus.OFFERED,
     RegistrationStatus.ATTENDED,
 )
-SEAT_STATUSES = (RegistrationStatus.CONFIRMED, RegistrationStatus.ATTENDED)
+# The statuses that hold a seat, counted against the capacity: a seat offered from the waiting
+# list is held for the person until they accept it or the offer lapses (seminars/offers.py).
+SEAT_STATUSES = (
+    RegistrationStatus.CONFIRMED,
+    RegistrationStatus.OFFERED,
+    RegistrationStatus.ATTENDED,
+)
 
 
 class RegistrationQuerySet(HashedTokenQuerySet):
@@ -268,6 +287,8 @@ class Registration(BlindIndexed, models.Model):
     status = models.CharField(_("status"), max_length=20, choices=RegistrationStatus.choices)
     registered_at = models.DateTimeField(_("registered"), default=timezone.now)
     promoted_at = models.DateTimeField(_("moved up from the waiting list"), null=True, blank=True)
+    offered_at = models.DateTimeField(_("seat offered"), null=True, blank=True)
+    offer_expires_at = models.DateTimeField(_("offer open until"), null=True, blank=True)
     cancelled_at = models.DateTimeField(_("cancelled"), null=True, blank=True)
     reminded_at = models.DateTimeField(_("reminder sent"), null=True, blank=True)
     archive_notified_at = models.DateTimeField(_("archive notice sent"), null=True, blank=True)
@@ -306,7 +327,10 @@ class Registration(BlindIndexed, models.Model):
     )
 
     objects = RegistrationQuerySet.as_manager()
-    history = History()
+    # Zoom's bookkeeping is no change of the registration; the join link is the person's own.
+    history = History(
+        excluded_fields=["zoom_state", "zoom_queued_at", "zoom_registrant_id", "zoom_join_url"]
+    )
 
     class Meta:
         verbose_name = _("registration")
@@ -314,6 +338,12 @@ class Registration(BlindIndexed, models.Model):
         ordering = ["seminar", "registered_at", "pk"]
         indexes = [
             models.Index(fields=["seminar", "status"], name="registration_status_idx"),
+            # The offers to expire, found by the beat job (seminars/offers.py).
+            models.Index(
+                fields=["offer_expires_at"],
+                condition=Q(status="offered"),
+                name="registration_offer_due_idx",
+            ),
             # The seats taken, counted under the session's lock at every registration: only
             # the seated rows, so that the count does not grow with the waiting list.
             models.Index(
@@ -332,10 +362,24 @@ class Registration(BlindIndexed, models.Model):
             ChoicesConstraint(
                 field="status", values=RegistrationStatus.values, name="registration_status_valid"
             ),
+            models.CheckConstraint(
+                condition=~Q(status="offered") | Q(offer_expires_at__isnull=False),
+                name="registration_offer_has_deadline",
+            ),
         ]
 
     def __str__(self) -> str:
         return self.reference
+
+    @property
+    def lapsed_offer(self) -> bool:
+        """Cancelled because the seat offered was not accepted in time (seminars/offers.py)."""
+        return bool(
+            self.status == RegistrationStatus.CANCELLED
+            and self.offer_expires_at
+            and self.cancelled_at
+            and self.cancelled_at >= self.offer_expires_at
+        )
 
     @property
     def join_url(self) -> str:

@@ -18,10 +18,9 @@ from core.fields import encrypt_ahead
 from core.public import ratelimit
 from core.references import new_reference
 
-from . import emails, zoom_sync
+from . import emails, offers, zoom_sync
 from .models import (
     ACTIVE_STATUSES,
-    SEAT_STATUSES,
     Audience,
     Registration,
     RegistrationStatus,
@@ -127,8 +126,7 @@ def register_for_seminar(
     return registration
 
 
-def free_seats(seminar: Seminar) -> int:
-    return seminar.seats_left(seated=seminar.registrations.seated().count())
+free_seats = offers.free_seats  # (seats held by an offer are not free)
 
 
 def _as_shown(seminar: Seminar) -> tuple:
@@ -185,10 +183,12 @@ def resend_status_email_to_person(registration: Registration) -> bool:
 
 
 def changeable_by_person(registration: Registration, *, now: dt.datetime | None = None) -> bool:
-    """Whether the personal link may still resend or cancel: a seat or a place in the queue,
-    until the session starts (after that, only the office changes it)."""
+    """Whether the personal link may still resend, cancel, or accept or decline a seat offered:
+    a seat, a seat offered or a place in the queue, until the session starts (after that, only
+    the office changes it)."""
     return (
-        registration.status in (RegistrationStatus.CONFIRMED, RegistrationStatus.WAITING)
+        registration.status
+        in (RegistrationStatus.CONFIRMED, RegistrationStatus.WAITING, RegistrationStatus.OFFERED)
         and (now or timezone.now()) < registration.seminar.starts_at
     )
 
@@ -201,7 +201,8 @@ BY_THE_PERSON = "by the person (personal link)"
 def cancel_registration(
     registration: Registration, *, by: AbstractBaseUser | None = None
 ) -> Registration:
-    """Cancel (the person, or the office with ``by``); a freed seat goes to the waiting list."""
+    """Cancel (the person, or the office with ``by``); a freed seat goes to the waiting list.
+    A seat offered and declined is offered to the next person at once."""
     seminar = Seminar.objects.select_for_update().get(pk=registration.seminar_id)
     locked = Registration.objects.select_for_update().get(pk=registration.pk)
     if locked.status == RegistrationStatus.CANCELLED:
@@ -230,39 +231,27 @@ def cancel_registration(
     return locked
 
 
-@transaction.atomic
 def fill_free_seats(seminar: Seminar) -> list[Registration]:
-    """Move people up from the waiting list, first come first served, while seats are free."""
-    locked = Seminar.objects.select_for_update().get(pk=seminar.pk)
-    if locked.cancelled_at or timezone.now() >= locked.starts_at:
-        return []
-    promoted = list(locked.registrations.waiting().select_for_update()[: free_seats(locked)])
-    for registration in promoted:
-        _promote(registration)
-    return promoted
+    """Move people up from the waiting list, first come first served, while seats are free: at
+    once, or by an offer the person accepts in time (``offers.fill_free_seats``)."""
+    return offers.fill_free_seats(seminar)
 
 
 @transaction.atomic
 def promote_registration(registration: Registration, *, by: AbstractBaseUser) -> Registration:
-    """The office moves one person up from the waiting list (only into a free seat)."""
+    """The office moves one person up from the waiting list (only into a free seat), or
+    confirms the seat offered to them: a seat at once, whatever the session's offer time."""
     seminar = Seminar.objects.select_for_update().get(pk=registration.seminar_id)
     locked = Registration.objects.select_for_update().get(pk=registration.pk)
-    if locked.status != RegistrationStatus.WAITING:
+    locked.seminar = seminar
+    if locked.status not in (RegistrationStatus.WAITING, RegistrationStatus.OFFERED):
         raise ValidationError(
             _("Only a person on the waiting list can be moved up."), code="invalid_transition"
         )
-    if not free_seats(seminar):
+    if locked.status == RegistrationStatus.WAITING and not free_seats(seminar):
         raise ValidationError(_("There is no free seat. Raise the capacity first."), code="full")
-    _promote(locked)
+    offers.promote(locked)
     return locked
-
-
-def _promote(registration: Registration) -> None:
-    registration.status = RegistrationStatus.CONFIRMED
-    registration.promoted_at = timezone.now()
-    registration.save(update_fields=["status", "promoted_at"])
-    zoom_sync.mark_to_add(registration)
-    emails.queue_promoted(registration)
 
 
 @transaction.atomic
@@ -390,7 +379,7 @@ def update_seminar(
         date_changed = bool(changed & {"starts_at", "ends_at"})
         statuses = [RegistrationStatus.CONFIRMED]
         if date_changed:
-            statuses.append(RegistrationStatus.WAITING)
+            statuses += [RegistrationStatus.WAITING, RegistrationStatus.OFFERED]
         people = list(
             locked.registrations.filter(status__in=statuses)
             .select_for_update()
@@ -442,7 +431,11 @@ def cancel_seminar(
     locked.save(update_fields=["cancelled_at", "cancellation_reason", "calendar_sequence"])
     people = list(
         locked.registrations.filter(
-            status__in=[RegistrationStatus.CONFIRMED, RegistrationStatus.WAITING]
+            status__in=[
+                RegistrationStatus.CONFIRMED,
+                RegistrationStatus.WAITING,
+                RegistrationStatus.OFFERED,
+            ]
         )
         .select_for_update()
         .order_by("registered_at", "pk")
@@ -459,8 +452,9 @@ def cancel_seminar(
 
 
 MESSAGE_AUDIENCES = {
-    Audience.REGISTERED: SEAT_STATUSES,
-    Audience.WAITING: (RegistrationStatus.WAITING,),
+    # (a seat offered is not yet the person's: they are told with the waiting list)
+    Audience.REGISTERED: (RegistrationStatus.CONFIRMED, RegistrationStatus.ATTENDED),
+    Audience.WAITING: (RegistrationStatus.WAITING, RegistrationStatus.OFFERED),
 }
 
 

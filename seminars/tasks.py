@@ -9,7 +9,7 @@ from django.utils import timezone
 from core import encryption
 from mail import tasks as mail_tasks
 
-from . import services, zoom, zoom_sync
+from . import offers, services, zoom, zoom_sync
 
 
 @shared_task(name="seminars.tasks.send_reminders")
@@ -77,3 +77,9 @@ def sync_zoom_registrant(self, registration_id: int) -> str:
 @shared_task(name="seminars.tasks.queue_unsynced_zoom_registrants")
 def queue_unsynced_zoom_registrants() -> int:
     return zoom_sync.queue_unsynced()
+
+
+@shared_task(name="seminars.tasks.expire_seat_offers")
+def expire_seat_offers() -> int:
+    """Seats offered from the waiting list and not accepted in time pass to the next person."""
+    return offers.expire_offers(now=timezone.now())

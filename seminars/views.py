@@ -5,6 +5,7 @@ from __future__ import annotations
 from django.conf import settings
 from django.contrib import messages
 from django.core.cache import cache
+from django.core.exceptions import ValidationError
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import get_language
@@ -15,9 +16,9 @@ from django.views.decorators.http import require_GET
 from core.public import language_switch, ratelimit
 from core.public.page_cache import cached_page, no_store
 
-from . import links, services, tasks
+from . import links, offers, services, tasks
 from .forms import MyRegistrationsForm, RegistrationForm
-from .models import Seminar, SeminarStatus
+from .models import RegistrationStatus, Seminar, SeminarStatus
 from .signals import SEMINAR_LIST, session_key
 
 FEW_SEATS = 20
@@ -175,12 +176,14 @@ def thanks(request, pk: int):
 
 
 class ManageView(View):
-    """The personal link: status, resend, cancel."""
+    """The personal link: status, resend, cancel; accept or decline a seat offered."""
 
     def get(self, request, signed: str):
         registration = links.registration_for(signed)
         if registration is None:
             return render(request, "seminars/registration_link_invalid.html", status=404)
+        if offers.expire_offer_if_lapsed(registration):  # opened after the deadline
+            registration = links.registration_for(signed)
         return self._render(request, registration, confirm_cancel=request.GET.get("cancel") == "1")
 
     def post(self, request, signed: str):
@@ -188,6 +191,11 @@ class ManageView(View):
         if registration is None:
             return render(request, "seminars/registration_link_invalid.html", status=404)
         action = request.POST.get("action")
+        if action == "accept":  # (accept_offer says itself when the offer has lapsed)
+            self._accept(request, registration)
+            return redirect(request.path)
+        if offers.expire_offer_if_lapsed(registration):
+            registration = links.registration_for(signed)
         if not services.changeable_by_person(registration):
             messages.error(
                 request,
@@ -209,9 +217,29 @@ class ManageView(View):
                     ),
                 )
         elif action == "cancel":
+            declined = registration.status == RegistrationStatus.OFFERED
             services.cancel_registration(registration)
-            messages.success(request, _("Your registration is cancelled."))
+            messages.success(
+                request,
+                _("You have declined the seat. Your registration is cancelled.")
+                if declined
+                else _("Your registration is cancelled."),
+            )
         return redirect(request.path)
+
+    def _accept(self, request, registration) -> None:
+        try:
+            offers.accept_offer(registration)
+        except ValidationError as refusal:
+            messages.error(request, refusal.messages[0])
+        else:
+            messages.success(
+                request,
+                _(
+                    "Your seat is confirmed. We have emailed you the confirmation with a "
+                    "calendar file."
+                ),
+            )
 
     def _render(self, request, registration, *, confirm_cancel: bool):
         can_change = services.changeable_by_person(registration)

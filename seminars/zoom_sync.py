@@ -70,9 +70,12 @@ def mark_to_remove(registration: Registration) -> None:
 
 
 def _mark(registration: Registration, state: str, *, queue: bool = True) -> None:
-    registration.zoom_state = state
-    registration.zoom_queued_at = timezone.now()
-    registration.save(update_fields=["zoom_state", "zoom_queued_at"])
+    # An UPDATE, not save(): Zoom's bookkeeping is not a change of the registration that its
+    # history should show.
+    registration.zoom_state, registration.zoom_queued_at = state, timezone.now()
+    Registration.objects.filter(pk=registration.pk).update(
+        zoom_state=state, zoom_queued_at=registration.zoom_queued_at
+    )
     if queue:
         pk = registration.pk
         transaction.on_commit(lambda: enqueue(pk))
@@ -161,13 +164,12 @@ def sync(registration_id: int) -> str:
 @transaction.atomic
 def _added(registration_id: int, added: zoom.Registrant) -> str:
     locked = Registration.objects.select_for_update().get(pk=registration_id)
-    locked.zoom_registrant_id, locked.zoom_join_url = added.registrant_id, added.join_url
+    ids = {"zoom_registrant_id": added.registrant_id, "zoom_join_url": added.join_url}
     if locked.zoom_state == ZoomState.TO_ADD:
-        locked.zoom_state = ZoomState.ADDED
-        locked.save(update_fields=["zoom_registrant_id", "zoom_join_url", "zoom_state"])
+        _update(locked, **ids, zoom_state=ZoomState.ADDED)
         return "added"
     # Cancelled while Zoom was answering: the person just added comes out again.
-    locked.save(update_fields=["zoom_registrant_id", "zoom_join_url"])
+    _update(locked, **ids)
     _mark(locked, ZoomState.TO_REMOVE)
     return "added, then to remove"
 
@@ -177,9 +179,14 @@ def _removed(registration_id: int) -> str:
     locked = Registration.objects.select_for_update().get(pk=registration_id)
     if locked.zoom_state != ZoomState.TO_REMOVE:
         return "nothing"
-    locked.zoom_state, locked.zoom_registrant_id, locked.zoom_join_url = ZoomState.NONE, "", ""
-    locked.save(update_fields=["zoom_state", "zoom_registrant_id", "zoom_join_url"])
+    _update(locked, zoom_state=ZoomState.NONE, zoom_registrant_id="", zoom_join_url="")
     return "removed"
+
+
+def _update(registration: Registration, **values) -> None:
+    for name, value in values.items():
+        setattr(registration, name, value)
+    Registration.objects.filter(pk=registration.pk).update(**values)
 
 
 def _failed(registration_id: int, error: zoom.ZoomError) -> str:

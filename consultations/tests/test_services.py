@@ -7,6 +7,7 @@ import pytest
 from django.contrib.auth.models import User
 from django.core.exceptions import ValidationError
 from django.test import override_settings
+from django.utils import translation
 
 from consultations import services
 from consultations.models import (
@@ -120,7 +121,8 @@ def test_events_and_records_name_their_moment_in_tokyo_time(staff):
     event = ConsultationEvent.objects.get(consultation=consultation)
     note.refresh_from_db()  # as the database gives them: aware, in UTC
     assert event.at.utcoffset() == note.at.utcoffset() == dt.timedelta(0)
-    assert str(event) == f"{consultation.reference} submitted 2026-12-04 08:30"
+    with translation.override("ja"):  # the action in words, as staff read it
+        assert str(event) == f"{consultation.reference} 相談フォームから送信 2026-12-04 08:30"
     assert str(note) == f"{consultation.reference} 2026-12-04 08:30"
 
 

@@ -122,3 +122,27 @@ def test_consultation_form_passes_axe_in_its_error_state_too(page, no_fill_delay
     # The summary's links take keyboard users to the fields.
     page.locator("#error-summary a").first.click()
     assert page.evaluate("document.activeElement.id") == "id_requester_type_0"
+
+
+@pytest.mark.parametrize("language", ["ja", "en"])
+def test_the_registration_page_of_a_seat_offered_passes_axe(page, language):
+    """Issue 18: the offer with its accept and decline buttons, the decline question, and the
+    page once the offer has lapsed."""
+    from axe_playwright_python.sync_playwright import Axe
+
+    from tests.test_html_validity import offered_registration_links
+
+    offered, other, lapsed = offered_registration_links(language)
+    failures = {}
+    for path in [offered, f"{other}?cancel=1", lapsed]:
+        page.goto(path)
+        results = Axe().run(page, options={"runOnly": {"type": "tag", "values": WCAG_22_AA}})
+        if results.violations_count:
+            failures[path] = results.generate_report()
+    page.goto(offered)
+    page.get_by_role("button", name="参加する" if language == "ja" else "Accept the seat").click()
+    assert page.locator("#registration-status").inner_text() in ("参加確定", "Registered")
+    results = Axe().run(page, options={"runOnly": {"type": "tag", "values": WCAG_22_AA}})
+    if results.violations_count:
+        failures["accepted"] = results.generate_report()
+    assert failures == {}, "\n".join(f"{k}: {v}" for k, v in failures.items())

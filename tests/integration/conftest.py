@@ -101,7 +101,9 @@ class Worker:
     def __init__(self, log: Path):
         self.log, self.process, self._log_file = log, None, None
 
-    def start(self, *, broker_url: str, database_url: str, email_url: str) -> None:
+    def start(
+        self, *, broker_url: str, database_url: str, email_url: str, extra_env: dict | None = None
+    ) -> None:
         env = {
             k: v
             for k, v in os.environ.items()
@@ -119,6 +121,7 @@ class Worker:
             EMAIL_URL=email_url,
             EMAIL_TIMEOUT="5",
         )
+        env.update(extra_env or {})
         if self._log_file:  # started again after a stop or a kill
             self._log_file.close()
         self._log_file = self.log.open("w")
