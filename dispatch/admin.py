@@ -30,6 +30,7 @@ from mail.admin import OutboxEmailInline
 from . import information, services
 from .admin_forms import (
     ApproveForm,
+    CompleteForm,
     ExpertForm,
     InformationRequestForm,
     InterviewForm,
@@ -178,10 +179,13 @@ ACTIONS = {
     ),
     "complete": ServiceAction(
         _("Complete"),
-        NoteForm,
+        CompleteForm,
         {Status.SCHEDULING, Status.IN_PROGRESS},
         service_call(
-            _("Completed."), lambda a, d, u: services.complete_application(a, by=u, note=d["note"])
+            _("Completed."),
+            lambda a, d, u: services.complete_application(
+                a, by=u, completion=d["completion"], note=d["note"]
+            ),
         ),
     ),
     "withdraw": ServiceAction(

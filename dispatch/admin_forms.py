@@ -8,7 +8,7 @@ from django.utils.translation import gettext_lazy as _
 from core.choices import Industry
 from core.japanese_dates import OfficeDateField, OfficeSplitDateTimeField
 
-from .models import DispatchVisit, Expert, Specialism, VisitStatus
+from .models import Completion, DispatchVisit, Expert, Specialism, VisitStatus
 
 
 class StepForm(forms.Form):
@@ -22,6 +22,17 @@ class StepForm(forms.Form):
                 super().add_error(name if name in self.fields else None, errors)
             return
         super().add_error(field, error)
+
+
+class CompleteForm(StepForm):
+    completion = forms.ChoiceField(
+        label=_("How the support ended"),
+        choices=Completion.choices,
+        widget=forms.RadioSelect(attrs={"class": "radiolist"}),
+    )
+    note = forms.CharField(
+        label=_("Note"), widget=forms.Textarea(attrs={"rows": 4}), required=False
+    )
 
 
 def exception_fields():

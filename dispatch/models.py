@@ -57,6 +57,14 @@ class Support(models.TextChoices):
     TRAINING = "training", _("Training for members")
 
 
+class Completion(models.TextChoices):
+    """How the support of an organisation ended (DOMAIN.md 1.3: "when the manual is delivered
+    or 5 visits are used")."""
+
+    VISITS_USED = "visits_used", _("The visits are used (five, or all those wanted)")
+    MANUAL_DELIVERED = "manual_delivered", _("The manual is finished and delivered")
+
+
 class Specialism(models.TextChoices):
     LABOUR = "labour", _("Labour management")
     MENTAL_HEALTH = "mental_health", _("Mental health care")
@@ -204,6 +212,9 @@ class DispatchApplication(BlindIndexed, models.Model):
     decision_due_on = models.DateField(_("decision due"), null=True, blank=True, db_index=True)
     decided_at = models.DateTimeField(_("decided"), null=True, blank=True)
     decision_reason = models.TextField(_("reason for the decision"), blank=True)
+    completion = models.CharField(
+        _("how the support ended"), max_length=20, choices=Completion.choices, blank=True
+    )
     # A request for more information: what was asked, when, and the status (with its
     # deadline) that is paused until the applicant answers.
     information_request = EncryptedTextField(_("information requested"), blank=True)

@@ -29,6 +29,7 @@ from .models import (
     MAX_VISITS,
     SUBMITTED_FIELDS,
     WORKFLOW,
+    Completion,
     DeadlineAlert,
     DispatchApplication,
     DispatchEvent,
@@ -194,8 +195,35 @@ def withdraw_application(application, *, by: AbstractBaseUser, note: str = ""):
 
 
 @transaction.atomic
-def complete_application(application, *, by: AbstractBaseUser, note: str = ""):
-    completed = WORKFLOW.move(application, Status.COMPLETED, by=by, action="completed", note=note)
+def complete_application(
+    application, *, by: AbstractBaseUser, completion: str, note: str = ""
+) -> DispatchApplication:
+    """The support ends: when its visits are used (five, or all the organisation wanted), or
+    when the manual is delivered; never while a visit is still planned. The applicant is sent
+    the completion notice."""
+    locked = DispatchApplication.objects.select_for_update().get(pk=application.pk)
+    if completion not in Completion.values:
+        raise rules.refusal("completion", _("Choose how the support ended."), "completion_required")
+    visits = locked.visits.exclude(status=VisitStatus.CANCELLED)
+    if visits.filter(status=VisitStatus.PLANNED).exists():
+        raise ValidationError(
+            _("A visit is still planned. Record it or cancel it first."), code="visits_planned"
+        )
+    done = visits.filter(status=VisitStatus.DONE).count()
+    wanted = min(locked.visits_wanted, MAX_VISITS)
+    if completion == Completion.VISITS_USED and done < wanted and _visits_used(locked) < MAX_VISITS:
+        raise rules.refusal(
+            "completion",
+            _(
+                "%(done)s of the %(wanted)s visits wanted have taken place. Complete the "
+                "support this way once they are used, or choose the manual's delivery."
+            )
+            % {"done": done, "wanted": wanted},
+            "visits_left",
+        )
+    completed = WORKFLOW.move(
+        locked, Status.COMPLETED, by=by, action="completed", note=note, completion=completion
+    )
     emails.queue_completion_notice(completed)
     return completed
 

@@ -195,7 +195,9 @@ def test_a_finished_dispatch_application_keeps_its_organisation_not_its_people(c
         now=dt.datetime(2026, 5, 20, 10, tzinfo=TOKYO),  # (planned before it took place)
     )
     dispatch_services.record_visit(visit, by=officer, report=f"Report {MARK}")
-    dispatch_services.complete_application(application, by=officer, note=f"Done {MARK}")
+    dispatch_services.complete_application(
+        application, by=officer, completion="manual_delivered", note=f"Done {MARK}"
+    )
     ongoing = approved_application(officer, contact_name=f"Ongoing {MARK}")
     finished_at = timezone.now()
     # A day before the period ends, nothing is due.

@@ -5,6 +5,7 @@ import datetime as dt
 
 import pytest
 from django.contrib.auth import get_user_model
+from django.core.exceptions import ValidationError
 
 from dispatch import services
 from mail.models import OutboxEmail
@@ -53,6 +54,14 @@ def planned_visit(staff, starts_at):
     )
 
 
+def done_visit(staff):
+    starts_at = dt.datetime(2026, 12, 14, 10, tzinfo=TOKYO)
+    visit = planned_visit(staff, starts_at)
+    return services.record_visit(
+        visit, by=staff, report="骨子を確認", now=starts_at + dt.timedelta(hours=2)
+    )
+
+
 def test_a_monday_visit_is_reminded_on_friday_once_to_applicant_and_expert(staff):
     visit = planned_visit(staff, dt.datetime(2026, 12, 14, 10, tzinfo=TOKYO))  # a Monday
     assert services.send_visit_reminders(today=dt.date(2026, 12, 10)) == 0  # Thursday: not yet
@@ -78,8 +87,8 @@ def test_a_cancelled_visit_is_not_reminded(staff):
 
 def test_the_completion_notice_carries_the_survey_link_when_there_is_one(staff, settings):
     settings.DISPATCH_SURVEY_URL = "https://example.jp/survey/dispatch"
-    visit = planned_visit(staff, dt.datetime(2026, 12, 14, 10, tzinfo=TOKYO))
-    services.complete_application(visit.application, by=staff)
+    visit = done_visit(staff)
+    services.complete_application(visit.application, by=staff, completion="manual_delivered")
     (notice,) = emails_of(visit.application, "completed")
     assert "https://example.jp/survey/dispatch" in notice.body_text
     assert "東京飲食業協会" in notice.body_text
@@ -87,7 +96,41 @@ def test_the_completion_notice_carries_the_survey_link_when_there_is_one(staff, 
 
 def test_without_a_survey_the_notice_says_nothing_of_one(staff, settings):
     settings.DISPATCH_SURVEY_URL = ""
-    visit = planned_visit(staff, dt.datetime(2026, 12, 14, 10, tzinfo=TOKYO))
-    services.complete_application(visit.application, by=staff)
+    visit = done_visit(staff)
+    services.complete_application(visit.application, by=staff, completion="manual_delivered")
     (notice,) = emails_of(visit.application, "completed")
     assert "アンケート" not in notice.body_text and "survey" not in notice.body_text
+
+
+# --- Completion ---------------------------------------------------------------------------
+
+
+def test_completion_waits_until_no_visit_is_planned(staff):
+    visit = planned_visit(staff, dt.datetime(2026, 12, 14, 10, tzinfo=TOKYO))
+    with pytest.raises(ValidationError) as refused:
+        services.complete_application(visit.application, by=staff, completion="manual_delivered")
+    assert refused.value.code == "visits_planned"
+
+
+def test_visits_used_means_all_the_visits_wanted_have_taken_place(staff):
+    visit = done_visit(staff)  # one of the three visits wanted (the factory's default)
+    application = visit.application
+    assert application.visits_wanted > 1
+    with pytest.raises(ValidationError) as refused:
+        services.complete_application(application, by=staff, completion="visits_used")
+    assert refused.value.error_dict["completion"][0].code == "visits_left"
+    application.visits_wanted = 1
+    application.save(update_fields=["visits_wanted"])
+    completed = services.complete_application(application, by=staff, completion="visits_used")
+    assert (completed.status, completed.completion) == ("completed", "visits_used")
+
+
+def test_completion_says_how_the_support_ended(staff):
+    visit = done_visit(staff)
+    with pytest.raises(ValidationError):
+        services.complete_application(visit.application, by=staff, completion="")
+    completed = services.complete_application(
+        visit.application, by=staff, completion="manual_delivered"
+    )
+    assert completed.completion == "manual_delivered"
+    assert completed.events.get(action="completed").to_status == "completed"

@@ -249,7 +249,7 @@ def test_recorded_visit_moves_the_application_on(staff):
     application.refresh_from_db()
     visit.refresh_from_db()
     assert application.status == Status.IN_PROGRESS and visit.status == VisitStatus.DONE
-    services.complete_application(application, by=staff)
+    services.complete_application(application, by=staff, completion="manual_delivered")
 
 
 @override_settings(
