@@ -336,7 +336,13 @@ def test_a_consultations_admin_pages_cost_the_same_however_long_the_case(client,
 
 
 @pytest.mark.parametrize("page", ["change", "history"])
-def test_a_dispatch_applications_admin_pages_cost_the_same_however_many_visits(client, page):
+def test_a_dispatch_applications_admin_pages_cost_the_same_however_many_visits(
+    client, page, settings, tmp_path
+):
+    from dispatch.information import add_documents
+    from dispatch.tests.documents import PDF, upload
+
+    settings.DOCUMENTS_ROOT = tmp_path
     staff = get_user_model().objects.create_user("coordinator", password="pw", is_staff=True)
     staff.groups.add(Group.objects.get(name="Dispatch coordinators"))
     client.force_login(staff)
@@ -354,9 +360,10 @@ def test_a_dispatch_applications_admin_pages_cost_the_same_however_many_visits(c
             )
             for index in range(count)
         )
+        add_documents(application, documents=[upload(f"書類{i}.pdf", PDF) for i in range(count)])
         return reverse(f"admin:dispatch_dispatchapplication_{page}", args=[application.pk])
 
-    one, five = with_visits(1), with_visits(5)
+    one, five = with_visits(1), with_visits(5)  # (and as many documents)
     queries(client, one)
     few = queries(client, one)
     assert few <= CASE_PAGE_BUDGET
