@@ -22,6 +22,7 @@ from django.db import models, transaction
 from django.db.models import Exists, OuterRef, Q
 from django.utils import timezone
 from django.utils.module_loading import autodiscover_modules
+from django.utils.translation import gettext_noop
 from simple_history.utils import bulk_update_with_history
 
 BATCH_SIZE = 200
@@ -144,7 +145,7 @@ def anonymise(rule: RetentionRule, batch: list[models.Model], *, now: dt.datetim
             manager.bulk_update(batch, per_record)
         # Each record's history entry, with the change reason "retention" (no fields: the
         # records are updated above).
-        bulk_update_with_history(batch, model, [], default_change_reason="retention")
+        bulk_update_with_history(batch, model, [], default_change_reason=gettext_noop("retention"))
         # The history keeps no copy of the personal data, nor of the search index.
         _blank_history_rows(model, pks, dict.fromkeys(_personal_columns(rule, model), ""))
         for related_name, fields in rule.related:
@@ -167,9 +168,11 @@ def _derived_columns(rule: RetentionRule, model) -> tuple[list[str], list[str]]:
 
 
 def _personal_columns(rule: RetentionRule, model) -> list[str]:
-    """The rule's fields, with the blind indexes and token hashes derived from them."""
+    """The rule's fields, with the blind indexes and token hashes derived from them, that the
+    history keeps (a field its history leaves out has no copy there to blank)."""
     indexes, hashes = _derived_columns(rule, model)
-    return [*rule.blank, *indexes, *hashes]
+    kept = {field.name for field in model.history.model._meta.fields}
+    return [name for name in (*rule.blank, *indexes, *hashes) if name in kept]
 
 
 def blank_history_of_deleted(rule: RetentionRule) -> int:

@@ -86,9 +86,26 @@ def submit_application(
     )
 
 
+def _refuse_while_waiting(application: DispatchApplication) -> None:
+    """While the office waits for the applicant's answer (``information``), the screening
+    steps wait too: the answer puts the application back where it was."""
+    waiting = DispatchApplication.objects.select_for_update().filter(
+        pk=application.pk, status=Status.INFO_REQUESTED
+    )
+    if waiting.exists():
+        raise ValidationError(
+            _(
+                "The application is waiting for the applicant's answer to the office's "
+                "question. Continue once they have answered."
+            ),
+            code="waiting_for_applicant",
+        )
+
+
 @transaction.atomic
 def record_contact(application, *, by: AbstractBaseUser, note: str = ""):
     """The office has contacted the applicant to arrange the preliminary interview."""
+    _refuse_while_waiting(application)
     return WORKFLOW.move(
         application,
         Status.CONTACTED,
@@ -112,6 +129,7 @@ def schedule_interview(
 ):
     """The preliminary interview is arranged: today or later, on a business day, unless the
     coordinator makes an exception and says why (the reason goes into the history)."""
+    _refuse_while_waiting(application)
     exception = rules.allow(
         rules.interview_time_problems(at, now=now or timezone.now()),
         override=override,
@@ -123,6 +141,7 @@ def schedule_interview(
         by=by,
         action="interview_scheduled",
         note=rules.join_notes(note, exception),
+        allow_same=True,  # a new time for the interview: the applicant is sent the update
         interview_at=at,
     )
     emails.queue_interview(scheduled)
@@ -142,6 +161,7 @@ def record_interview(
 
     The day is one that has come (not a future day, which would show the applicant a decision
     before their interview) and not before the application was sent."""
+    _refuse_while_waiting(application)
     rules.check_interview_held_on(
         held_on, today=today or timezone.localdate(), sent_at=application.submitted_at
     )
@@ -183,6 +203,8 @@ def reject_application(application, *, by: AbstractBaseUser, reason: str):
         action="rejected",
         note=reason,
         decision_reason=reason,
+        paused_from="",  # (rejected while waiting for an answer: the pause ends)
+        paused_on=None,
         decided_at=timezone.now(),
     )
     emails.queue_decision(rejected)
@@ -191,7 +213,15 @@ def reject_application(application, *, by: AbstractBaseUser, reason: str):
 
 @transaction.atomic
 def withdraw_application(application, *, by: AbstractBaseUser, note: str = ""):
-    return WORKFLOW.move(application, Status.WITHDRAWN, by=by, action="withdrawn", note=note)
+    return WORKFLOW.move(
+        application,
+        Status.WITHDRAWN,
+        by=by,
+        action="withdrawn",
+        note=note,
+        paused_from="",  # (withdrawn while waiting for an answer: the pause ends)
+        paused_on=None,
+    )
 
 
 @transaction.atomic

@@ -22,6 +22,11 @@ class SeminarAdminForm(forms.ModelForm):
 
     def clean(self):
         cleaned = super().clean()
+        if "zoom_webinar_id" in self.changed_data and self.instance.pk:
+            try:
+                services.check_webinar_can_change(self.instance)
+            except ValidationError as error:
+                self.add_error(None, error)
         if "archive_url" in self.changed_data and cleaned.get("archive_url"):
             session = copy.copy(self.instance)  # with the end time as typed
             session.ends_at = cleaned.get("ends_at") or session.ends_at

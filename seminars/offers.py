@@ -36,6 +36,7 @@ from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
 from core import business_days
 
@@ -48,8 +49,8 @@ OFFER_MARGIN = dt.timedelta(hours=3)
 SHORTEST_OFFER = dt.timedelta(hours=1)
 
 # The change reasons of the history rows the offers write.
-OFFER_LAPSED = "the seat offered was not accepted in time"
-OFFER_ACCEPTED = "the person accepted the seat offered (personal link)"
+OFFER_LAPSED = gettext_noop("the seat offered was not accepted in time")
+OFFER_ACCEPTED = gettext_noop("the person accepted the seat offered (personal link)")
 
 
 def free_seats(seminar: Seminar) -> int:

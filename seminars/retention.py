@@ -16,6 +16,10 @@ RULE = RetentionRule(
         "email": lambda registration: f"anonymised-{registration.pk}@example.invalid",
         # The personal link stops working (its hash goes too).
         "token": "",
+        # The person's own Zoom join link and Zoom's id for them (retention runs long after
+        # the session; Zoom keeps its own registrant list by its own retention).
+        "zoom_join_url": "",
+        "zoom_registrant_id": "",
     },
 )
 

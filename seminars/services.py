@@ -12,6 +12,7 @@ from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
 from core import business_days
 from core.fields import encrypt_ahead
@@ -25,6 +26,7 @@ from .models import (
     Registration,
     RegistrationStatus,
     Seminar,
+    ZoomState,
 )
 
 SUBMITTED_FIELDS = (
@@ -194,7 +196,8 @@ def changeable_by_person(registration: Registration, *, now: dt.datetime | None 
 
 
 # The change reason of a history row written by the person through their personal link.
-BY_THE_PERSON = "by the person (personal link)"
+# History change reasons: stored as these English msgids, shown translated in the admin.
+BY_THE_PERSON = gettext_noop("by the person (personal link)")
 
 
 @transaction.atomic
@@ -337,6 +340,22 @@ class SeminarUpdate:
 
 
 @transaction.atomic
+def check_webinar_can_change(seminar: Seminar) -> None:
+    """A session's Zoom webinar is not changed once people are in it (or on their way): their
+    join links lead to the webinar they were added to."""
+    in_zoom = seminar.registrations.exclude(zoom_state__in=[ZoomState.NONE, ZoomState.FAILED])
+    if seminar.pk and in_zoom.exists():
+        raise ValidationError(
+            {
+                "zoom_webinar_id": _(
+                    "Registrants have already been added to this webinar, and their join "
+                    "links lead to it. Keep the webinar ID, or create a new session."
+                )
+            },
+            code="webinar_in_use",
+        )
+
+
 def update_seminar(
     seminar: Seminar,
     *,
@@ -366,6 +385,8 @@ def update_seminar(
     for name, value in changes.items():
         setattr(locked, name, value)
     changed = {name for name in SCHEDULE_FIELDS if getattr(locked, name) != before[name]}
+    if "zoom_webinar_id" in changes:
+        check_webinar_can_change(locked)
     if changes.get("archive_url"):
         check_archive_can_be_published(locked, now=now)
     locked.full_clean()
@@ -401,7 +422,7 @@ def update_seminar(
 
 
 # The change reason of the history row of each registration a cancelled session cancels.
-SESSION_CANCELLED = "the session was cancelled"
+SESSION_CANCELLED = gettext_noop("the session was cancelled")
 
 
 @transaction.atomic

@@ -64,14 +64,18 @@ def queue_my_registrations(email: str) -> None:
 def sync_zoom_registrant(self, registration_id: int) -> str:
     """Add a person to, or remove them from, the session's Zoom webinar. A 429 waits what
     Zoom's ``Retry-After`` says; a 5xx or no answer waits longer each time (30 s, 1 min, …
-    at most an hour); after the last try the mark stays for the beat job."""
+    at most nine minutes); after the last try the mark stays for the beat job. The exception
+    kept with a retry carries Zoom's status only, never its message."""
     try:
         return zoom_sync.sync(registration_id)
     except zoom.RateLimited as error:
-        raise self.retry(countdown=error.retry_after, exc=error) from None
+        raise self.retry(countdown=error.retry_after, exc=zoom.RateLimited(429)) from None
     except zoom.Unavailable as error:
         wait = settings.ZOOM_RETRY_BASE_SECONDS * 2**self.request.retries
-        raise self.retry(countdown=min(wait, 3600), exc=error) from None
+        # At most the sweep's period: each try claims the mark again, so that the sweep does
+        # not start a second chain while this one is alive.
+        limit = zoom_sync.REQUEUE_AFTER.total_seconds() - 60
+        raise self.retry(countdown=min(wait, limit), exc=zoom.Unavailable(error.status)) from None
 
 
 @shared_task(name="seminars.tasks.queue_unsynced_zoom_registrants")

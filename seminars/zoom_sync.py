@@ -30,6 +30,8 @@ logger = logging.getLogger(__name__)
 
 TASK = "seminars.tasks.sync_zoom_registrant"
 REQUEUE_AFTER = dt.timedelta(minutes=10)
+# A registration that holds a seat stays in the webinar.
+SEATED = (RegistrationStatus.CONFIRMED, RegistrationStatus.ATTENDED)
 
 
 def _enabled_for(registration: Registration) -> bool:
@@ -136,6 +138,9 @@ def sync(registration_id: int) -> str:
     if registration is None or client is None:
         return "nothing"
     webinar = registration.seminar.zoom_webinar_id
+    if registration.zoom_state in (ZoomState.TO_ADD, ZoomState.TO_REMOVE):
+        # Claimed: the sweep leaves a mark alone while its task is still trying.
+        Registration.objects.filter(pk=registration_id).update(zoom_queued_at=timezone.now())
     if registration.zoom_state == ZoomState.TO_ADD:
         try:
             added = client.add_registrant(
@@ -165,8 +170,10 @@ def sync(registration_id: int) -> str:
 def _added(registration_id: int, added: zoom.Registrant) -> str:
     locked = Registration.objects.select_for_update().get(pk=registration_id)
     ids = {"zoom_registrant_id": added.registrant_id, "zoom_join_url": added.join_url}
-    if locked.zoom_state == ZoomState.TO_ADD:
-        _update(locked, **ids, zoom_state=ZoomState.ADDED)
+    if locked.status in SEATED:
+        if locked.zoom_state != ZoomState.ADDED:
+            _update(locked, **ids, zoom_state=ZoomState.ADDED)
+        # (a second task for the same mark: Zoom answers with the same registrant)
         return "added"
     # Cancelled while Zoom was answering: the person just added comes out again.
     _update(locked, **ids)
@@ -191,8 +198,11 @@ def _update(registration: Registration, **values) -> None:
 
 def _failed(registration_id: int, error: zoom.ZoomError) -> str:
     """A lasting refusal (a wrong webinar ID, bad credentials): shown to staff on the
-    registration; logged with ids and Zoom's code only."""
-    Registration.objects.filter(pk=registration_id).update(zoom_state=ZoomState.FAILED)
+    registration; logged with ids and Zoom's code only. A mark another task has settled
+    meanwhile stays as it is."""
+    Registration.objects.filter(
+        pk=registration_id, zoom_state__in=(ZoomState.TO_ADD, ZoomState.TO_REMOVE)
+    ).update(zoom_state=ZoomState.FAILED)
     logger.warning(
         "zoom refused registration %s: %s (code %s)", registration_id, error.status, error.code
     )

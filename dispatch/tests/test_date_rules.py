@@ -13,6 +13,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from conftest import log_in_staff
+from core import business_days
 from core.models import OfficeClosure
 from dispatch import services
 from dispatch.models import EVENT_ACTIONS, DispatchApplication, DispatchVisit, Status
@@ -292,6 +293,13 @@ def visit_form(day: dt.datetime, **changes) -> dict:
     }
 
 
+def last_business_day_before_today() -> dt.date:
+    day = timezone.localdate() - dt.timedelta(days=1)
+    while not business_days.is_business_day(day):
+        day -= dt.timedelta(days=1)
+    return day
+
+
 def row_of(html: str, field: str) -> str:
     """The form row of ``field`` on a step's page."""
     start = html.index(f'name="{field}')
@@ -300,7 +308,7 @@ def row_of(html: str, field: str) -> str:
 
 def test_the_visit_step_shows_a_refusal_beside_its_field(client, coordinator):
     application = approved_application(coordinator)
-    yesterday = timezone.localdate() - dt.timedelta(days=1)
+    yesterday = last_business_day_before_today()  # (past, and on no closed day)
     past = dt.datetime.combine(yesterday, dt.time(14), tzinfo=TOKYO)
     response = client.post(action(application, "plan_visit"), visit_form(past))
     assert response.status_code == 200
@@ -348,7 +356,7 @@ def test_the_visit_step_reads_a_date_in_the_japanese_era(client, coordinator):
 def test_the_interview_steps_show_their_refusals_beside_their_fields(client, coordinator):
     application = make_application()
     client.post(action(application, "contact"), {"note": ""})
-    yesterday = timezone.localdate() - dt.timedelta(days=1)
+    yesterday = last_business_day_before_today()  # (past, and on no closed day)
     response = client.post(
         action(application, "interview"),
         {"at_0": f"{yesterday:%Y/%m/%d}", "at_1": "10:00", "note": "", "override_reason": ""},

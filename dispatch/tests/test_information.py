@@ -161,6 +161,30 @@ def test_refused_moves(staff):
     assert codes(refused.value) == {None: ["invalid_transition"]}
 
 
+def test_while_waiting_the_screening_steps_wait_and_an_end_ends_the_pause(staff):
+    """Only the answer puts the application back; contact, interview and "held" are refused
+    while the office waits for it. A rejection ends the pause."""
+    application = make_application(at=at("2026-12-07"))
+    information.request_information(application, by=staff, what="?", now=at("2026-12-08"))
+    refusals = [
+        lambda: services.record_contact(application, by=staff),
+        lambda: services.schedule_interview(
+            application, by=staff, at=at("2026-12-15", 14), now=at("2026-12-09")
+        ),
+        lambda: services.record_interview(
+            application, by=staff, held_on=D("2026-12-09"), today=D("2026-12-09")
+        ),
+    ]
+    for step in refusals:
+        with pytest.raises(ValidationError) as refused:
+            step()
+        assert refused.value.code == "waiting_for_applicant"
+    application.refresh_from_db()
+    assert application.status == Status.INFO_REQUESTED
+    rejected = services.reject_application(application, by=staff, reason="要件を満たしません。")
+    assert (rejected.status, rejected.paused_from, rejected.paused_on) == ("rejected", "", None)
+
+
 def test_no_information_is_asked_once_approved(staff):
     from .factories import approved_application
 
@@ -226,7 +250,7 @@ def test_a_refused_upload_leaves_no_file(documents_root):
             application, documents=[upload("a.pdf", PDF), upload("b.pdf", TEXT)]
         )
     assert not DispatchDocument.objects.exists()
-    assert not documents_root.exists() or not any(documents_root.rglob("*.*"))
+    assert not documents_root.exists() or not any(p.is_file() for p in documents_root.rglob("*"))
 
 
 def test_a_failed_save_removes_the_files_already_written(documents_root, monkeypatch):

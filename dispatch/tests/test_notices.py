@@ -134,3 +134,22 @@ def test_completion_says_how_the_support_ended(staff):
     )
     assert completed.completion == "manual_delivered"
     assert completed.events.get(action="completed").to_status == "completed"
+
+
+def test_a_new_interview_time_updates_the_same_calendar_event(staff):
+    application = make_application(at=dt.datetime(2026, 12, 7, 10, tzinfo=TOKYO))
+    services.record_contact(application, by=staff)
+    arranged = dt.datetime(2026, 12, 8, 9, tzinfo=TOKYO)
+    first = dt.datetime(2026, 12, 10, 14, tzinfo=TOKYO)
+    services.schedule_interview(application, by=staff, at=first, now=arranged)
+    services.schedule_interview(
+        application, by=staff, at=first + dt.timedelta(days=1), now=arranged
+    )
+    sent = emails_of(application, "interview")
+    assert len(sent) == 2
+    assert "2026年12月11日（金）14:00" in sent[1].body_text
+    events = [assert_valid_ics(e.attachments[0]["content"], method="PUBLISH") for e in sent]
+    assert events[0]["UID"] == events[1]["UID"]
+    assert [int(e["SEQUENCE"]) for e in events] == [0, 1]
+    application.refresh_from_db()
+    assert application.interview_at == first + dt.timedelta(days=1)

@@ -3,6 +3,7 @@
 import datetime as dt
 
 import pytest
+from django.core.exceptions import ValidationError
 from django.utils import timezone
 
 from seminars import services, zoom_sync
@@ -172,3 +173,72 @@ def test_with_zoom_off_nothing_calls_out(settings, django_capture_on_commit_call
             services.cancel_registration(first)
         assert server.calls == [] and server.tokens_issued == 0
         assert set(Registration.objects.values_list("zoom_state", flat=True)) == {ZoomState.NONE}
+
+
+def test_a_second_task_for_the_same_mark_leaves_the_person_in_the_webinar(fake):
+    """The sweep and a retry may both run for one mark: Zoom answers both with the person,
+    and the person stays in (not taken out as if they had cancelled)."""
+    seminar = on_zoom()
+    registration = register(seminar, 1)  # marked; no commit, so no task has run
+    first = zoom_sync.zoom.client().add_registrant(
+        seminar.zoom_webinar_id, email="person1@example.jp", name="山田 花子1"
+    )
+    assert zoom_sync._added(registration.pk, first) == "added"
+    assert zoom_sync._added(registration.pk, first) == "added"  # the second task's answer
+    registration.refresh_from_db()
+    assert registration.zoom_state == ZoomState.ADDED
+    assert zoom_sync.sync(registration.pk) == "nothing"
+    assert fake.deletes() == []
+    # A lasting refusal arriving late does not undo the settled mark either.
+    zoom_sync._failed(registration.pk, zoom_sync.zoom.ZoomError(400, 300, "x"))
+    registration.refresh_from_db()
+    assert registration.zoom_state == ZoomState.ADDED
+
+
+def test_the_webinar_id_stays_once_people_are_in_the_webinar(
+    fake, client, django_capture_on_commit_callbacks
+):
+    from django.urls import reverse
+
+    from conftest import log_in_staff
+
+    seminar = on_zoom()
+    with django_capture_on_commit_callbacks(execute=True):
+        register(seminar, 1)
+    with pytest.raises(ValidationError) as refused:
+        services.update_seminar(seminar, changes={"zoom_webinar_id": "81234567891"}, by=None)
+    assert "zoom_webinar_id" in refused.value.error_dict
+    # In the admin, the refusal is shown beside the field, not as a server error.
+    log_in_staff(client, "Seminar staff", "seminars")
+    url = reverse("admin:seminars_seminar_change", args=[seminar.pk])
+    form = client.get(url).context["adminform"].form
+    data = {
+        name: form[name].value() if form[name].value() is not None else "" for name in form.fields
+    }
+    for name in ("starts_at", "ends_at"):  # split date and time
+        local = timezone.localtime(getattr(seminar, name))
+        data[f"{name}_0"], data[f"{name}_1"] = f"{local:%Y-%m-%d}", f"{local:%H:%M:%S}"
+        data.pop(name)
+    data["zoom_webinar_id"] = "812 3456 7891"
+    response = client.post(url, data)
+    assert response.status_code == 200
+    assert response.context["adminform"].form.errors["zoom_webinar_id"]
+    seminar.refresh_from_db()
+    assert seminar.zoom_webinar_id == "812 3456 7890"
+
+
+def test_retention_removes_the_persons_join_link(fake, django_capture_on_commit_callbacks):
+    from core import retention
+
+    seminar = on_zoom()
+    with django_capture_on_commit_callbacks(execute=True):
+        registration = register(seminar, 1)
+    registration.refresh_from_db()
+    assert registration.zoom_join_url
+    seminar.__class__.objects.filter(pk=seminar.pk).update(
+        starts_at=timezone.now() - dt.timedelta(days=800),
+        ends_at=timezone.now() - dt.timedelta(days=800),
+    )
+    retention.anonymise_due(now=timezone.now())
+    registration.refresh_from_db()
+    assert (registration.zoom_join_url, registration.zoom_registrant_id) == ("", "")
