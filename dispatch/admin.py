@@ -31,6 +31,7 @@ from . import information, services
 from .admin_forms import (
     ApproveForm,
     CompleteForm,
+    CorporateNumberForm,
     ExpertForm,
     InformationRequestForm,
     InterviewForm,
@@ -187,6 +188,16 @@ ACTIONS = {
                 a, by=u, completion=d["completion"], note=d["note"]
             ),
         ),
+    ),
+    "corporate_number": ServiceAction(
+        _("Record the corporate number"),
+        CorporateNumberForm,
+        set(Status.values),
+        service_call(
+            _("Corporate number recorded."),
+            lambda a, d, u: services.record_corporate_number(a, by=u, number=d["number"]),
+        ),
+        when=lambda application, user: not application.corporate_number,
     ),
     "withdraw": ServiceAction(
         _("Withdrawn by the applicant"),

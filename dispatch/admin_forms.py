@@ -24,6 +24,14 @@ class StepForm(forms.Form):
         super().add_error(field, error)
 
 
+class CorporateNumberForm(StepForm):
+    number = forms.CharField(
+        label=_("Corporate number"),
+        max_length=20,
+        help_text=_("13 digits, as on the National Tax Agency's corporate number site."),
+    )
+
+
 class CompleteForm(StepForm):
     completion = forms.ChoiceField(
         label=_("How the support ended"),

@@ -9,12 +9,13 @@ import datetime as dt
 from dataclasses import dataclass
 
 from django.core.exceptions import ValidationError
-from django.utils import formats, timezone
+from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy as _lazy
+from django.utils.translation import gettext_lazy
 from django.utils.translation import pgettext
 
 from core import business_days
+from core.templatetags.portal import office_date, office_datetime
 
 from .models import DispatchVisit, Expert, VisitStatus
 
@@ -29,9 +30,9 @@ class Problem:
 
 
 EXCEPTION_LABELS = {
-    "in_past": _lazy("in the past"),
-    "closed_day": _lazy("not a business day"),
-    "outside_office_hours": _lazy("outside office hours"),
+    "in_past": gettext_lazy("in the past"),
+    "closed_day": gettext_lazy("not a business day"),
+    "outside_office_hours": gettext_lazy("outside office hours"),
 }
 
 
@@ -42,12 +43,13 @@ def refusal(field: str, message: str, code: str) -> ValidationError:
 
 
 def day_text(day: dt.date) -> str:
-    return formats.date_format(day, "DATE_FORMAT")
+    """The office's date style: 2026年12月1日（火）/ Tuesday 1 December 2026."""
+    return office_date(day)
 
 
 def moment(at: dt.datetime) -> str:
-    local = timezone.localtime(at)
-    return f"{formats.date_format(local, 'DATE_FORMAT')} {local:%H:%M}"
+    """The office's style: 2026年12月1日（火）10:00 / Tuesday 1 December 2026, 10:00."""
+    return office_datetime(at)
 
 
 def closed_day(field: str, day: dt.date) -> Problem:

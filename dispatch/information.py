@@ -25,7 +25,7 @@ from django.db import transaction
 from django.template.defaultfilters import filesizeformat
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy as _lazy
+from django.utils.translation import gettext_lazy
 from django.utils.translation import pgettext
 
 from core import business_days, documents, sniffing
@@ -44,7 +44,7 @@ from .models import (
     Status,
 )
 
-DOCUMENTS_LABEL = _lazy("Documents")
+DOCUMENTS_LABEL = gettext_lazy("Documents")
 
 
 def deadline_field(status: str) -> str | None:
@@ -199,7 +199,10 @@ def _add(application, *, files, kind, now, written) -> list[DispatchDocument]:
 
 
 def _join(text: str, stored: list[DispatchDocument]) -> str:
-    names = [f"- {d.get_kind_display()}: {d.original_name}" for d in stored]
+    names = [
+        _("%(kind)s: %(name)s") % {"kind": d.get_kind_display(), "name": d.original_name}
+        for d in stored
+    ]
     return "\n".join(part for part in [text, *names] if part)
 
 

@@ -316,6 +316,7 @@ EVENT_ACTIONS = {
     "documents_added": _("Documents added by the applicant"),
     "visit_planned": _("Visit planned"),
     "visit_done": _("Visit recorded"),
+    "corporate_number_recorded": _("Corporate number recorded"),
 }
 
 

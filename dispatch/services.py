@@ -16,7 +16,8 @@ from django.db.models import Count, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from core import business_days
+from core import business_days, corporate_number
+from core.corporate_number import validate_corporate_number
 from core.workflow import submit_once
 
 from . import date_rules as rules
@@ -259,14 +260,52 @@ def complete_application(
 
 
 def _same_organisation(application: DispatchApplication, prefix: str = "") -> Q:
-    """The applications of ``application``'s organisation: those with its corporate number
-    (and, from before the number was asked, those of its name without one); by name alone
-    when it has no number."""
+    """The applications of ``application``'s organisation this fiscal year: those with its
+    corporate number, and those of its name that have none (sent before the number was
+    asked). For an application without a number, the numbers already given under its name
+    count too, so that the answer is the same from either side. An older application under
+    another spelling and without a number is linked once a coordinator records its number
+    (``record_corporate_number``)."""
     name = Q(**{f"{prefix}organisation_name": application.organisation_name})
-    if not application.corporate_number:
+    numbers = {application.corporate_number} - {""}
+    if not numbers:
+        numbers = set(
+            DispatchApplication.objects.filter(
+                fiscal_year=application.fiscal_year,
+                organisation_name=application.organisation_name,
+            )
+            .exclude(corporate_number="")
+            .values_list("corporate_number", flat=True)
+        )
+    if not numbers:
         return name
-    number = Q(**{f"{prefix}corporate_number": application.corporate_number})
-    return number | (name & Q(**{f"{prefix}corporate_number": ""}))
+    by_number = Q(**{f"{prefix}corporate_number__in": sorted(numbers)})
+    return by_number | (name & Q(**{f"{prefix}corporate_number": ""}))
+
+
+@transaction.atomic
+def record_corporate_number(
+    application: DispatchApplication, *, by: AbstractBaseUser, number: str
+) -> DispatchApplication:
+    """A coordinator records the corporate number of an application sent without one (before
+    the form asked it), so that the five-visit cap counts it with the organisation's others."""
+    locked = DispatchApplication.objects.select_for_update().get(pk=application.pk)
+    if locked.corporate_number:
+        raise ValidationError(
+            _("This application already has its corporate number."), code="already"
+        )
+    validate_corporate_number(number)
+    locked.corporate_number = corporate_number.normalise(number)
+    locked.save(update_fields=["corporate_number"])
+    DispatchEvent.objects.create(
+        application=locked,
+        by=by,
+        action="corporate_number_recorded",
+        from_status=locked.status,
+        to_status=locked.status,
+        note=locked.corporate_number,
+    )
+    return locked
 
 
 def _visits_used(application: DispatchApplication) -> int:

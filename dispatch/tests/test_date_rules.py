@@ -268,6 +268,43 @@ def test_an_application_from_before_the_number_counts_with_its_name(staff):
     assert services.visits_used(new) == services.visits_used(old) == 4
 
 
+def test_the_count_is_the_same_from_the_application_without_a_number(staff):
+    """Seen from the older application (no number), the new one's visits count too, and the
+    sixth is refused from either side."""
+    old = approved_application(staff, organisation_name="東京小売業協同組合", corporate_number="")
+    new = approved_application(staff, organisation_name="東京小売業協同組合")
+    for day in range(1, 6):
+        plan(new, staff, at(f"2026-06-0{day}"))
+    assert services.visits_used(old) == 5
+    assert refused(plan, application=old, staff=staff, starts_at=at("2026-06-08")) == {
+        None: ["visit_limit"]
+    }
+
+
+def test_another_spelling_without_a_number_joins_once_its_number_is_recorded(staff):
+    number = corporate_number_for("東京飲食業協会")
+    old = approved_application(
+        staff, organisation_name="（一社）東京飲食業協会", corporate_number=""
+    )
+    new = approved_application(
+        staff, organisation_name="一般社団法人東京飲食業協会", corporate_number=number
+    )
+    for day in range(1, 4):
+        plan(old, staff, at(f"2026-06-0{day}"))
+    assert services.visits_used(new) == 0  # two spellings, no number: not yet one organisation
+    with pytest.raises(ValidationError) as wrong:
+        services.record_corporate_number(old, by=staff, number="1000012040001")
+    assert wrong.value.code == "corporate_number_check_digit"
+    services.record_corporate_number(old, by=staff, number=f"{number[:1]}-{number[1:]}")
+    assert services.visits_used(new) == 3
+    old.refresh_from_db()
+    assert old.corporate_number == number
+    assert old.events.last().action == "corporate_number_recorded"
+    with pytest.raises(ValidationError) as again:
+        services.record_corporate_number(old, by=staff, number=number)
+    assert again.value.code == "already"
+
+
 # -- the admin's steps -----------------------------------------------------------------------
 
 

@@ -1,6 +1,7 @@
 """Project-wide guarantees: deploy checks, migrations, catalogues, static files, commands."""
 
 import os
+import re
 import subprocess
 import sys
 from io import StringIO
@@ -206,3 +207,19 @@ def test_the_hourly_job_deletes_expired_sessions_only():
     )
     clear_expired_sessions()
     assert list(Session.objects.values_list("session_key", flat=True)) == [live.session_key]
+
+
+def test_no_translation_function_goes_by_a_name_makemessages_does_not_read():
+    """xgettext finds a string only through the names makemessages gives it (``_``,
+    ``gettext``, ``gettext_lazy``, ``pgettext`` …): under another alias (``_lazy``) a string
+    is left out of the catalogue and shown in English (it happened to "Documents")."""
+    alias = re.compile(r"from django\.utils\.translation import .*\b(\w*gettext\w*) as (\w+)")
+    found = []
+    for path in BASE_DIR.rglob("*.py"):
+        if any(part in {".venv", "node_modules", "migrations"} for part in path.parts):
+            continue
+        for number, line in enumerate(path.read_text().splitlines(), 1):
+            match = alias.search(line)
+            if match and match.group(2) != "_":
+                found.append(f"{path.relative_to(BASE_DIR)}:{number}: {match.group(0)}")
+    assert found == []
