@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import re
 
+from django.conf import settings
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 
@@ -36,4 +37,29 @@ class RefuseControlCharactersMiddleware:
     def __call__(self, request: HttpRequest) -> HttpResponse:
         if _refused(request):
             return render(request, "400.html", status=400)
+        return self.get_response(request)
+
+
+class RefuseOversizedBodiesMiddleware:
+    """A request body larger than any form of the portal can send (``MAX_REQUEST_BODY_BYTES``:
+    the dispatch documents' five files of 10 MB, and some room) is answered with a 413 page
+    from its Content-Length, before anything reads it: the CSRF check would otherwise read the
+    whole body, to disk, before a view could refuse it. The web server in front should cap
+    bodies the same way; this holds where it does not."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        try:
+            length = int(request.META.get("CONTENT_LENGTH") or 0)
+        except ValueError:
+            length = 0
+        if length > settings.MAX_REQUEST_BODY_BYTES:
+            context = {
+                "back": request.path,
+                "max_files": settings.DISPATCH_DOCUMENTS_PER_UPLOAD,
+                "max_megabytes": settings.DISPATCH_DOCUMENT_MAX_BYTES // (1024 * 1024),
+            }
+            return render(request, "413.html", context, status=413)
         return self.get_response(request)

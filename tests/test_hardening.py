@@ -165,3 +165,16 @@ def test_a_cancellation_through_the_personal_link_names_the_person_in_the_histor
     latest = registration.history.latest()
     assert latest.status == "cancelled" and latest.history_user is None
     assert latest.history_change_reason == services.BY_THE_PERSON
+
+
+def test_a_body_larger_than_any_form_sends_is_refused_before_it_is_read(client, settings):
+    """413 from the Content-Length alone, in the page's language, with the way back; the
+    view (and the CSRF check, which would read the body) never run."""
+    path = "/ja/dispatch/status/unknown-token/"
+    limit = settings.MAX_REQUEST_BODY_BYTES
+    response = client.post(path, {"answer": "x"}, CONTENT_LENGTH=str(limit + 1))
+    assert response.status_code == 413
+    html = response.content.decode()
+    assert "送信した内容が大きすぎます" in html and f'href="{path}"' in html
+    # Up to the limit, the request goes on to the view (here: an unknown link, 404).
+    assert client.post(path, {"answer": "x"}).status_code in (403, 404)

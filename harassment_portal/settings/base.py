@@ -61,6 +61,8 @@ MIDDLEWARE = [
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
+    # A body larger than any form sends: 413 before the CSRF check reads it.
+    "harassment_portal.middleware.RefuseOversizedBodiesMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
@@ -268,6 +270,9 @@ RETENTION_DISPATCH_DAYS = env.int("RETENTION_DISPATCH_DAYS", default=3 * 365)
 DOCUMENTS_ROOT = Path(env("DOCUMENTS_ROOT", default=str(BASE_DIR / "var" / "documents")))
 DISPATCH_DOCUMENT_MAX_BYTES = env.int("DISPATCH_DOCUMENT_MAX_BYTES", default=10 * 1024 * 1024)
 DISPATCH_DOCUMENTS_PER_UPLOAD = env.int("DISPATCH_DOCUMENTS_PER_UPLOAD", default=5)
+# The largest request body accepted (harassment_portal.middleware): the documents of one
+# upload and 1 MB for the rest of the form. Larger is answered with 413 before it is read.
+MAX_REQUEST_BODY_BYTES = DISPATCH_DOCUMENTS_PER_UPLOAD * DISPATCH_DOCUMENT_MAX_BYTES + 1024 * 1024
 DISPATCH_UPLOADS_PER_HOUR = env.int("DISPATCH_UPLOADS_PER_HOUR", default=10)  # per application
 # Anti-spam: a form sent faster than this after it was shown is treated as a bot.
 FORM_MIN_FILL_SECONDS = env.int("FORM_MIN_FILL_SECONDS", default=3)
