@@ -105,6 +105,17 @@ class StatusView(View):
         if form is None:
             messages.error(request, _("This application is closed: nothing more can be sent."))
             return redirect(request.path)
+        if "answer" in request.POST and not form.answering:
+            # The page asked a question that has been answered since: a second click, or a
+            # second tab. Its documents came with the first answer; nothing is stored twice.
+            messages.info(
+                request,
+                _(
+                    "Your answer had already reached the office, so this second send was not "
+                    "stored. To send more documents, add them below."
+                ),
+            )
+            return redirect(request.path)
         if not form.is_valid():
             return self._render(request, application, form)
         if not ratelimit.within_public_limits(

@@ -125,6 +125,21 @@ def test_the_applicant_answers_what_the_office_asked(
     assert "[" + application.reference + "]" in mailoutbox[-1].subject
     page = client.get(response.url).content.decode()
     assert 'name="answer"' not in page  # back to documents only
+    # A second click of "send" (the same answer, the same file) stores nothing twice.
+    events = application.events.count()
+    again = post(
+        client,
+        application,
+        answer="定款を添付します。",
+        kind="articles",
+        documents=[upload("定款.pdf", PDF)],
+    )
+    assert again.status_code == 302
+    assert application.documents.count() == 1 and application.events.count() == events
+    said = [str(m) for m in client.get(again.url).context["messages"]]
+    assert said == [
+        "回答は既に事務局に届いているため、今回の送信は受け付けていません。書類を追加する場合は、下の欄から送信してください。"
+    ]
 
 
 def test_the_settings_email_goes_to_the_coordinators(
