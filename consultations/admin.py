@@ -20,6 +20,7 @@ from core.admin import (
     ReadOnlyTabularInline,
     ServiceAction,
     ServiceActionsMixin,
+    StatusEventInline,
     search_by_address,
     service_call,
 )
@@ -121,23 +122,9 @@ class NoteInline(ReadOnlyTabularInline):
     fields = readonly_fields = ["at", "by", "text"]
 
 
-class EventInline(ReadOnlyTabularInline):
+class EventInline(StatusEventInline):
     model = ConsultationEvent
-    fields = readonly_fields = ["at", "by", "what", "status_change", "note"]
-    verbose_name_plural = _("history")
-
-    @admin.display(description=_("action"))
-    def what(self, obj: ConsultationEvent) -> str:
-        return obj.action_label
-
-    @admin.display(description=_("status"))
-    def status_change(self, obj: ConsultationEvent) -> str:
-        """``受付 → 対応中``, or the one status when it stayed the same."""
-        labels = dict(Status.choices)
-        before, after = labels.get(obj.from_status, ""), labels.get(obj.to_status, "")
-        if before and after and before != after:
-            return f"{before} → {after}"
-        return str(after or before)
+    statuses = Status
 
 
 ACTIONS = {

@@ -102,6 +102,29 @@ class ReadOnlyTabularInline(admin.TabularInline):
         return False
 
 
+class StatusEventInline(ReadOnlyTabularInline):
+    """A record's history rows (``core.models.StatusEvent``) in words: the action as staff say
+    it (the model's ``action_label``) and the move between the record's statuses
+    (``statuses``: its ``Status`` TextChoices)."""
+
+    fields = readonly_fields = ["at", "by", "what", "status_change", "note"]
+    verbose_name_plural = _("history")
+    statuses: type[models.TextChoices]
+
+    @admin.display(description=_("action"))
+    def what(self, obj) -> str:
+        return obj.action_label
+
+    @admin.display(description=_("status"))
+    def status_change(self, obj) -> str:
+        """``受付 → 対応中``, or the one status when it stayed the same."""
+        labels = dict(self.statuses.choices)
+        before, after = labels.get(obj.from_status, ""), labels.get(obj.to_status, "")
+        if before and after and before != after:
+            return f"{before} → {after}"
+        return str(after or before)
+
+
 def service_call(message, call):
     """A ServiceAction's perform function: ``call(record, form_data, user)``, then say
     ``message`` to the staff member."""

@@ -44,10 +44,6 @@ def read(name: str) -> bytes:
     return encryption.decrypt_bytes(_path(name).read_bytes())
 
 
-def exists(name: str) -> bool:
-    return _path(name).exists()
-
-
 def delete(name: str) -> None:
     _path(name).unlink(missing_ok=True)
 

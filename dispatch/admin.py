@@ -22,6 +22,7 @@ from core.admin import (
     ReadOnlyTabularInline,
     ServiceAction,
     ServiceActionsMixin,
+    StatusEventInline,
     service_call,
 )
 from core.queries import count_of
@@ -246,23 +247,9 @@ class VisitInline(ReadOnlyTabularInline):
     ]
 
 
-class EventInline(ReadOnlyTabularInline):
+class EventInline(StatusEventInline):
     model = DispatchEvent
-    fields = readonly_fields = ["at", "by", "what", "status_change", "note"]
-    verbose_name_plural = _("history")
-
-    @admin.display(description=_("action"))
-    def what(self, obj: DispatchEvent) -> str:
-        return obj.action_label
-
-    @admin.display(description=_("status"))
-    def status_change(self, obj: DispatchEvent) -> str:
-        """``面談実施済み → 派遣決定``, or the one status when it stayed the same."""
-        labels = dict(Status.choices)
-        before, after = labels.get(obj.from_status, ""), labels.get(obj.to_status, "")
-        if before and after and before != after:
-            return f"{before} → {after}"
-        return str(after or before)
+    statuses = Status
 
 
 class DocumentInline(ReadOnlyTabularInline):

@@ -10,17 +10,15 @@ from django.db.models import Exists, OuterRef
 from core.retention import RetentionRule, register, register_cleanup
 
 from .information import delete_documents_of
-from .models import DispatchApplication, DispatchEvent, Status
-
-FINISHED = (Status.COMPLETED, Status.REJECTED, Status.WITHDRAWN)
+from .models import FINISHED_STATUSES, DispatchApplication, DispatchEvent
 
 
 def finished_before(cutoff):
     """Finished, and nothing has happened to it since ``cutoff``."""
     since = DispatchEvent.objects.filter(application=OuterRef("pk"), at__gte=cutoff)
-    return DispatchApplication.objects.filter(status__in=FINISHED, submitted_at__lt=cutoff).exclude(
-        Exists(since)
-    )
+    return DispatchApplication.objects.filter(
+        status__in=FINISHED_STATUSES, submitted_at__lt=cutoff
+    ).exclude(Exists(since))
 
 
 RULE = RetentionRule(

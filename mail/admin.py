@@ -6,8 +6,8 @@ from django.apps import apps
 from django.contrib import admin, messages
 from django.contrib.contenttypes.admin import GenericTabularInline
 from django.contrib.contenttypes.models import ContentType
+from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
-from django.utils.translation import ngettext
 
 from core.admin import mask_email, search_by_address
 from core.redaction import redact
@@ -15,8 +15,10 @@ from core.redaction import redact
 from . import outbox
 from .models import OutboxEmail
 
-# What a staff screen shows in place of a personal link's secret.
-HIDDEN = _("[hidden]").__str__
+
+def hidden() -> str:
+    """What a staff screen shows in place of a personal link's secret."""
+    return gettext("[hidden]")
 
 
 def outbox_visible_to(user, queryset=None):
@@ -120,15 +122,15 @@ class OutboxEmailAdmin(admin.ModelAdmin):
     # person (a supervisor could cancel a registration).
     @admin.display(description=_("text body"))
     def body_text_without_links(self, obj: OutboxEmail) -> str:
-        return redact(obj.body_text, placeholder=HIDDEN())
+        return redact(obj.body_text, placeholder=hidden())
 
     @admin.display(description=_("HTML body"))
     def body_html_without_links(self, obj: OutboxEmail) -> str:
-        return redact(obj.body_html, placeholder=HIDDEN())
+        return redact(obj.body_html, placeholder=hidden())
 
     @admin.display(description=_("attachments"))
     def attachments_without_links(self, obj: OutboxEmail) -> str:
-        return redact(json.dumps(obj.attachments, ensure_ascii=False), placeholder=HIDDEN())
+        return redact(json.dumps(obj.attachments, ensure_ascii=False), placeholder=hidden())
 
     def has_resend_permission(self, request) -> bool:
         return request.user.has_perm("mail.resend_outboxemail")

@@ -223,18 +223,23 @@ class SeminarAdmin(admin.ModelAdmin):
             raise PermissionDenied
         return obj
 
-    def _step_page(self, request, obj, form, *, title, intro, button):
-        seated = obj.registrations.seated().count()  # (a seat offered is held)
-        context = {
+    def _step_context(self, request, obj, title) -> dict:
+        """What every step page of a session shows: the admin's frame, the session, the step."""
+        return {
             **self.admin_site.each_context(request),
             "opts": self.model._meta,
             "original": obj,
-            "form": form,
             "title": _("%(record)s: %(step)s") % {"record": obj, "step": title},
             "step_title": title,
+        }
+
+    def _step_page(self, request, obj, form, *, title, intro, button):
+        context = {
+            **self._step_context(request, obj, title),
+            "form": form,
             "intro": intro,
             "button": button,
-            "seated": seated,
+            "seated": obj.registrations.seated().count(),  # (a seat offered is held)
             "waiting": obj.registrations.waiting().count(),
         }
         return TemplateResponse(request, "seminars/admin/session_step.html", context)
@@ -303,12 +308,7 @@ class SeminarAdmin(admin.ModelAdmin):
                 form.add_error("report", REPORT_ERRORS.get(str(error), REPORT_ERRORS["no_header"]))
             else:
                 context = {
-                    **self.admin_site.each_context(request),
-                    "opts": self.model._meta,
-                    "original": obj,
-                    "title": _("%(record)s: %(step)s")
-                    % {"record": obj, "step": _("Attendance from Zoom")},
-                    "step_title": _("Attendance from Zoom"),
+                    **self._step_context(request, obj, _("Attendance from Zoom")),
                     "preview": attendance.preview(obj, found),
                 }
                 return TemplateResponse(request, "seminars/admin/attendance_preview.html", context)

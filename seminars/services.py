@@ -28,6 +28,7 @@ from .models import (
     Seminar,
     ZoomState,
 )
+from .offers import free_seats  # (seats held by an offer are not free)
 
 SUBMITTED_FIELDS = (
     "name",
@@ -126,9 +127,6 @@ def register_for_seminar(
         email = emails.render_status(registration)
     emails.store(email)
     return registration
-
-
-free_seats = offers.free_seats  # (seats held by an offer are not free)
 
 
 def _as_shown(seminar: Seminar) -> tuple:

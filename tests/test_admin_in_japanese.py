@@ -184,17 +184,26 @@ def staff_member(role: str | None) -> User:
     request = RequestFactory().get("/admin/")
     request.user = user
     with translation.override("ja"):
-        for model, model_admin in admin.site._registry.items():
+        for model, model_admin in registered():
             record = model._default_manager.order_by("pk").first()
             if record is not None:
                 model_admin.log_change(request, record, "")
     return user
 
 
+def registered():
+    """Each model of the admin with its ModelAdmin (through the admin's public API)."""
+    return [
+        (model, admin.site.get_model_admin(model))
+        for model in apps.get_models()
+        if admin.site.is_registered(model)
+    ]
+
+
 def step_pages() -> list[str]:
     """A step page of each service action, on a record in a status that offers it."""
     urls = []
-    for model, model_admin in admin.site._registry.items():
+    for model, model_admin in registered():
         for name, action in getattr(model_admin, "service_actions", {}).items():
             record = model.objects.filter(status__in=action.statuses).order_by("pk").first()
             if record is not None:
@@ -255,7 +264,7 @@ def test_staff_read_the_admin_in_japanese(role):
 
     english, visited = walk(client, [reverse("admin:index"), *step_pages()], allowed)
 
-    for model in admin.site._registry:  # the walk reached every list the role may read
+    for model, _model_admin in registered():  # the walk reached every list the role may read
         opts = model._meta
         if user.has_perm(f"{opts.app_label}.view_{opts.model_name}") or user.has_perm(
             f"{opts.app_label}.change_{opts.model_name}"

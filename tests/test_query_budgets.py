@@ -179,8 +179,9 @@ def experts(count):
         make_expert(name=f"Expert {next(_serial)}")
 
 
-def visits(count):
-    staff = get_user_model().objects.create_user(f"staff{next(_serial)}", is_staff=True)
+def visits(count, *, staff=None):
+    """``count`` visits of a new approved application; returns the application."""
+    staff = staff or get_user_model().objects.create_user(f"staff{next(_serial)}", is_staff=True)
     application = approved_application(staff, organisation_name=f"協会{next(_serial)}")
     start = timezone.now() + dt.timedelta(days=30)
     DispatchVisit.objects.bulk_create(
@@ -193,6 +194,7 @@ def visits(count):
         )
         for index in range(count)
     )
+    return application
 
 
 def faq_categories(count):
@@ -348,18 +350,7 @@ def test_a_dispatch_applications_admin_pages_cost_the_same_however_many_visits(
     client.force_login(staff)
 
     def with_visits(count):
-        application = approved_application(staff, organisation_name=f"協会{next(_serial)}")
-        start = timezone.now() + dt.timedelta(days=30)
-        DispatchVisit.objects.bulk_create(
-            DispatchVisit(
-                application=application,
-                starts_at=start + dt.timedelta(days=index),
-                ends_at=start + dt.timedelta(days=index, hours=2),
-                place="会議室",
-                expert=application.expert,
-            )
-            for index in range(count)
-        )
+        application = visits(count, staff=staff)
         add_documents(application, documents=[upload(f"書類{i}.pdf", PDF) for i in range(count)])
         return reverse(f"admin:dispatch_dispatchapplication_{page}", args=[application.pk])
 

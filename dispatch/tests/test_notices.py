@@ -74,6 +74,11 @@ def test_a_monday_visit_is_reminded_on_friday_once_to_applicant_and_expert(staff
     assert reminders[0].to_email == visit.application.contact_email
     assert to_expert[0].to_email == visit.expert.email
     assert "2026年12月14日（月）10:00" in reminders[0].body_text
+    assert (
+        "次の開庁日に予定している専門家の訪問について、改めてご案内します。"
+        in reminders[0].body_text
+    )
+    assert "次の開庁日に予定している訪問について" in to_expert[0].body_text
     event = assert_valid_ics(reminders[0].attachments[0]["content"], method="PUBLISH")
     assert event["UID"].startswith(f"dispatch-visit-{visit.pk}@")
 

@@ -242,3 +242,34 @@ def test_retention_removes_the_persons_join_link(fake, django_capture_on_commit_
     retention.anonymise_due(now=timezone.now())
     registration.refresh_from_db()
     assert (registration.zoom_join_url, registration.zoom_registrant_id) == ("", "")
+
+
+def test_staff_add_again_a_person_zoom_refused_once_the_webinar_id_is_right(
+    fake, client, django_capture_on_commit_callbacks
+):
+    from django.urls import reverse
+
+    from conftest import log_in_staff
+
+    seminar = make_seminar(zoom_webinar_id="999 9999 9999")  # no such webinar
+    with django_capture_on_commit_callbacks(execute=True):
+        refused, waiting = register(seminar, 1), register(seminar, 2)
+    services.cancel_registration(waiting)
+    seminar.zoom_webinar_id = "812 3456 7890"  # corrected (nobody is in the webinar)
+    seminar.save(update_fields=["zoom_webinar_id"])
+    log_in_staff(client, "Seminar staff", "seminars")
+    changelist = reverse("admin:seminars_registration_changelist")
+    chosen = [refused.pk, waiting.pk]
+    with django_capture_on_commit_callbacks(execute=True):
+        page = client.post(
+            changelist,
+            {"action": "add_to_zoom_again", "_selected_action": chosen},
+            follow=True,
+        )
+    refused.refresh_from_db()
+    assert refused.zoom_state == ZoomState.ADDED and refused.zoom_join_url
+    assert list(fake.registrants["81234567890"]) == [refused.zoom_registrant_id]
+    said = [str(m) for m in page.context["messages"]]
+    assert said == ["1名をウェビナーへ再度登録します。"]  # the cancelled one is not selected
+    filtered = client.get(changelist, {"zoom_state": "added"}).context["cl"].result_list
+    assert [r.pk for r in filtered] == [refused.pk]
