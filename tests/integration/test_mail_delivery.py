@@ -123,3 +123,35 @@ def _setting(name: str) -> str:
     with connection.cursor() as cursor:
         cursor.execute("SELECT current_setting(%s)", [name])
         return cursor.fetchone()[0]
+
+
+def _sessions_opened() -> int:
+    """Connections PostgreSQL has accepted to this database so far (pg_stat_database)."""
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT pg_stat_clear_snapshot()")
+        cursor.execute(
+            "SELECT sessions FROM pg_stat_database WHERE datname = current_database()"
+        )
+        return cursor.fetchone()[0]
+
+
+def test_the_worker_keeps_its_database_connection_from_one_email_to_the_next(
+    postgres_url, redis_server, worker, smtp_sink
+):
+    """Celery's Django fixup would close it around every task: a new PostgreSQL backend per
+    email, which cost more server CPU than the email itself (``make bench``)."""
+    redis_server.start()
+    worker.start(
+        broker_url=redis_server.url,
+        database_url=postgres_url,
+        email_url=f"smtp://127.0.0.1:{smtp_sink.port}",
+        extra_env={"DATABASE_CONN_MAX_AGE": "60"},
+    )
+    with publishing_to(redis_server.url):
+        queue_in_a_transaction("first@example.jp")
+        assert wait_until(lambda: len(smtp_sink.messages) == 1), worker.output()
+        before = _sessions_opened()
+        for number in range(10):
+            queue_in_a_transaction(f"person{number}@example.jp")  # one task each
+        assert wait_until(lambda: len(smtp_sink.messages) == 11), worker.output()
+    assert _sessions_opened() - before <= 1
