@@ -1,9 +1,12 @@
-"""Whole public pages (home, overviews, FAQ, seminar list) cached for visitors without a session.
+"""Whole public pages (home, overviews, FAQ, seminar list) cached, the same for every visitor.
 
-Rendering a page costs several times what serving it from the cache does, and almost every
-visitor of these pages arrives without a session. A visitor with a session (a draft in a form,
-a message to show) always gets a freshly rendered page, as does a search (any query string).
-The middleware still runs on a cached page, so the security headers are the same.
+Rendering a page costs several times what serving it from the cache does. These pages show
+nothing of the visitor's: the only thing of theirs a public page can show is a message (after a
+send), and a visitor with a message always has a ``messages`` cookie (Django's fallback storage
+leaves a marker there when the message itself went to the session). So a returning visitor with
+a session (a draft in a form) is served from the cache too; one with a message, or a search
+(any query string), gets a freshly rendered page. A page that holds a CSRF token is never
+stored. The middleware still runs on a cached page, so the security headers are the same.
 
 Pages that show data are dropped from the cache when it changes (``forget``, called by the
 signal handlers of the apps); every page also expires after ``timeout`` seconds, which bounds
@@ -16,12 +19,15 @@ import functools
 from collections.abc import Callable, Iterable
 
 from django.conf import settings
+from django.contrib.messages.storage.cookie import CookieStorage
 from django.core.cache import cache
 from django.http import HttpRequest, HttpResponse
 from django.utils.cache import patch_vary_headers
 from django.utils.translation import get_language
 
 KEY_PREFIX = "page:v1"
+MESSAGES = CookieStorage.cookie_name
+CSRF_FIELD = b'name="csrfmiddlewaretoken"'
 
 
 def _key(name: str, language: str, extra: str = "") -> str:
@@ -29,11 +35,16 @@ def _key(name: str, language: str, extra: str = "") -> str:
 
 
 def _cacheable(request: HttpRequest) -> bool:
+    return request.method in ("GET", "HEAD") and not request.GET and MESSAGES not in request.COOKIES
+
+
+def _storable(response: HttpResponse) -> bool:
+    """A page to keep: whole, and with no one's CSRF token in it."""
     return (
-        request.method in ("GET", "HEAD")
-        and not request.GET
-        and settings.SESSION_COOKIE_NAME not in request.COOKIES
-        and "messages" not in request.COOKIES
+        response.status_code == 200
+        and not response.streaming
+        and not response.cookies
+        and CSRF_FIELD not in response.content
     )
 
 
@@ -58,9 +69,9 @@ def cached_page(
                 return response
             response = view(request, *args, **kwargs)
             patch_vary_headers(response, ("Cookie",))  # the cached copy says so too
-            if response.status_code == 200 and not response.streaming and not response.cookies:
-                if hasattr(response, "render"):
-                    response.render()
+            if hasattr(response, "render") and response.status_code == 200:
+                response.render()
+            if _storable(response):
                 cache.set(
                     key,
                     {"content": response.content, "content_type": response["Content-Type"]},

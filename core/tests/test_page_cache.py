@@ -1,6 +1,10 @@
-"""Whole public pages come from the cache for visitors without a session, and an edit shows."""
+"""Whole public pages come from the cache, for returning visitors too, and an edit shows."""
+
+import secrets
 
 import pytest
+from django.contrib import messages
+from django.contrib.messages.storage.fallback import FallbackStorage
 from django.core.cache import cache
 from django.http import HttpResponse
 from django.urls import reverse
@@ -79,16 +83,43 @@ def test_editing_the_faq_shows_on_the_cached_page(client):
     assert b"A brand new question?" in client.get(url("faq:list")).content
 
 
-def test_a_visitor_with_a_session_gets_a_freshly_rendered_page(client, monkeypatch):
-    client.get(url("home"))  # cached for visitors without a session
+def test_a_returning_visitor_with_a_draft_is_served_from_the_cache(client, monkeypatch):
+    client.get(url("home"))
     session = client.session
     session["consultation_draft"] = {"data": {}}
     session.save()
     client.cookies["sessionid"] = session.session_key
     monkeypatch.setattr(
-        "harassment_portal.views.render", lambda *args, **kwargs: HttpResponse("fresh")
+        "harassment_portal.views.render", lambda *a, **k: pytest.fail("rendered again")
     )
-    assert client.get(url("home")).content == b"fresh"
+    assert client.get(url("home")).status_code == 200
+
+
+def test_a_message_kept_in_the_session_is_shown_not_the_cached_page(client, rf):
+    """A message too long for the cookie goes to the session; the cookie keeps a marker."""
+    client.get(url("home"))  # cached
+    session = client.session
+    request = rf.get("/")
+    request.session = session
+    storage = FallbackStorage(request)
+    text = "Your message was received. " + secrets.token_hex(2000)  # (does not compress)
+    storage.add(messages.SUCCESS, text)
+    response = HttpResponse()
+    storage.update(response)
+    session.save()
+    assert page_cache.MESSAGES in response.cookies and session.get("_messages")
+    client.cookies["sessionid"] = session.session_key
+    client.cookies[page_cache.MESSAGES] = response.cookies[page_cache.MESSAGES].value
+    assert text in client.get(url("home")).content.decode()
+
+
+def test_a_page_holding_a_csrf_token_is_never_stored(rf):
+    @page_cache.cached_page("form-page")
+    def view(request):
+        return HttpResponse(b'<input type="hidden" name="csrfmiddlewaretoken" value="x">')
+
+    view(rf.get("/"))
+    assert cache.get(page_cache._key("form-page", translation.get_language())) is None
 
 
 def test_a_search_is_never_cached(client):
