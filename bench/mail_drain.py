@@ -117,25 +117,7 @@ def drain(*, count: int, smtp_port: int, concurrency: int, logs: Path) -> DrainR
 
     server.flush_redis(settings.CELERY_BROKER_URL)
     env = server.bench_env(EMAIL_URL=f"smtp://127.0.0.1:{smtp_port}")
-    worker = server.Process(
-        [
-            str(server.BIN / "celery"),
-            "-A",
-            "harassment_portal",
-            "worker",
-            "--pool",
-            "prefork",
-            "--concurrency",
-            str(concurrency),
-            "--without-gossip",
-            "--without-mingle",
-            "--without-heartbeat",
-            "--loglevel",
-            "WARNING",
-        ],
-        env=env,
-        log=logs / "celery-worker.log",
-    )
+    worker = server.start_celery(env=env, log=logs / "celery-worker.log", concurrency=concurrency)
     try:
         for pk in warmup:
             _enqueue(pk)

@@ -110,6 +110,28 @@ def start_gunicorn(*, workers: int, env: dict[str, str], log: Path) -> tuple[Pro
     return process, port
 
 
+def start_celery(
+    *, env: dict[str, str], log: Path, concurrency: int = 2, beat: bool = False, pool: str = ""
+) -> Process:
+    """A Celery worker (prefork), or with ``beat`` the beat scheduler, on the bench's Redis."""
+    if beat:
+        args = ["beat", "--schedule", str(log.with_suffix(".schedule")), "--loglevel", "WARNING"]
+    else:
+        args = [
+            "worker",
+            "--pool",
+            pool or os.environ.get("BENCH_WORKER_POOL", "prefork"),
+            "--concurrency",
+            str(concurrency),
+            "--without-gossip",
+            "--without-mingle",
+            "--without-heartbeat",
+            "--loglevel",
+            "WARNING",
+        ]
+    return Process([str(BIN / "celery"), "-A", "harassment_portal", *args], env=env, log=log)
+
+
 def wait_for_http(url: str, process: Process, timeout: float = 60) -> None:
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
@@ -122,6 +144,18 @@ def wait_for_http(url: str, process: Process, timeout: float = 60) -> None:
         except OSError:
             time.sleep(0.2)
     raise SystemExit(f"{url} did not answer within {timeout} s; see {process.log}")
+
+
+def wait_for_log(process: Process, text: str, timeout: float = 60) -> None:
+    """Wait until ``text`` shows in the process's log (a Celery worker's "ready")."""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if not process.alive():
+            raise SystemExit(f"a process exited; see {process.log}")
+        if text in process.log.read_text(errors="replace"):
+            return
+        time.sleep(0.2)
+    raise SystemExit(f"{text!r} not in {process.log} within {timeout} s")
 
 
 def wait_for_port(port: int, process: Process, timeout: float = 30) -> None:

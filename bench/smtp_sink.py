@@ -1,21 +1,30 @@
 """An SMTP server on loopback that accepts and counts messages (its own process, so that it
-never competes with the sender for a GIL). Usage: ``python -m bench.smtp_sink PORT``."""
+never competes with the sender for a GIL). Usage: ``python -m bench.smtp_sink PORT [FILE]``:
+on SIGTERM it writes the Message-ID of every message it received to FILE, one per line, so
+that the bench can check that each email arrived exactly once."""
 
 from __future__ import annotations
 
+import re
 import signal
 import sys
 import threading
+from pathlib import Path
 
 from aiosmtpd.controller import Controller
+
+MESSAGE_ID = re.compile(rb"^Message-ID:\s*(\S+)", re.IGNORECASE | re.MULTILINE)
 
 
 class Counter:
     def __init__(self) -> None:
         self.messages = 0
+        self.ids: list[bytes] = []
 
     async def handle_DATA(self, server, session, envelope):
         self.messages += 1
+        found = MESSAGE_ID.search(envelope.original_content[:16384])  # in the header block
+        self.ids.append(found.group(1) if found else b"-")
         return "250 Message accepted"
 
 
@@ -30,6 +39,8 @@ def main() -> None:
     signal.signal(signal.SIGINT, lambda *_: stop.set())
     stop.wait()
     controller.stop()
+    if len(sys.argv) > 2:
+        Path(sys.argv[2]).write_bytes(b"".join(i + b"\n" for i in counter.ids))
     print(f"received {counter.messages}", flush=True)  # noqa: T201
 
 

@@ -143,19 +143,21 @@ class RushResult:
     unexpected: int
 
 
-async def registration_rush(port: int, seminar_pk: int, *, people: int, connections: int):
-    """``people`` distinct new visitors POST the registration form of one session at once.
+async def registration_rush(ports: list[int], seminar_pk: int, *, people: int, connections: int):
+    """``people`` distinct new visitors POST the registration form of one session at once,
+    person *i* through the server on ``ports[i % n]``.
 
     Whoever is told the session filled up while they typed (409, or the form shown again with
     the waiting-list box) sends it again with the box ticked, as a person would."""
     path = f"/ja/seminars/{seminar_pk}/"
-    tokens = await form_tokens(port, path)
+    tokens = await form_tokens(ports[0], path)
     cookies = {"csrftoken": tokens.csrf}
     first_try: dict[int, int] = {}
     resubmitted = unexpected = 0
 
     async def register(index: int, stats: Stats) -> None:
         nonlocal resubmitted, unexpected
+        port = ports[index % len(ports)]
         answers = registration_answers(index, tokens)
         response = await timed(port, stats, "POST", path, cookies=cookies, form=answers)
         first_try[response.status] = first_try.get(response.status, 0) + 1
@@ -180,3 +182,28 @@ async def mixed_gets(port: int, paths: list[str], *, total: int, connections: in
 
 def run(coroutine):
     return asyncio.run(coroutine)
+
+
+async def prepare_drafts(port: int, *, count: int, connections: int) -> tuple[FormTokens, list]:
+    """``count`` new visitors' form POSTs (each draft in a session of its own), for wrk to
+    submit afterwards: the session cookies, in order."""
+    tokens = await form_tokens(port, "/ja/consultation/form/")
+    cookies = {"csrftoken": tokens.csrf}
+    sessions: list[str] = []
+
+    async def validate(index: int, stats: Stats) -> None:
+        response = await timed(
+            port,
+            stats,
+            "POST",
+            "/ja/consultation/form/",
+            cookies=cookies,
+            form=consultation_answers(index, tokens),
+        )
+        session = response.cookies().get("sessionid")
+        if response.status != 302 or not session:
+            raise SystemExit(f"a form POST answered {response.status} without a draft")
+        sessions.append(session)
+
+    await loadgen.run(validate, connections=connections, total=count)
+    return tokens, sessions

@@ -1,0 +1,123 @@
+"""The registration rush, repeated: each run a new session of 100 seats and 2,000 new visitors
+from 64 connections (the Python generator: a person told the session filled up sends the form
+again with the waiting-list box ticked, which wrk cannot do). Every run must seat exactly 100,
+answer no 5xx and keep the POSTs' p99 under 1 s."""
+
+from __future__ import annotations
+
+import datetime as dt
+import itertools
+
+from . import web
+from .loadgen import median
+from .report import Row, ms
+
+CONNECTIONS = 64
+CAPACITY = 100
+P99_LIMIT = 1.0
+_numbers = itertools.count(100)
+
+
+def new_session(*, capacity: int = CAPACITY):
+    from django.utils import timezone
+
+    from seminars.models import Level, Seminar
+
+    starts = timezone.now() + dt.timedelta(days=30)
+    number = next(_numbers)
+    return Seminar.objects.create(
+        number=number,
+        fiscal_year=2099,
+        level=Level.BASIC,
+        title_ja=f"ベンチマーク用セミナー {number}",
+        title_en=f"Benchmark session {number}",
+        overview_ja="ベンチマーク用の回です。",
+        overview_en="A session for the benchmark.",
+        agenda_ja="基礎知識\n質疑応答",
+        agenda_en="Basics\nQ&A",
+        speaker_ja="講師",
+        speaker_en="Speaker",
+        starts_at=starts,
+        ends_at=starts + dt.timedelta(hours=2),
+        application_opens_on=timezone.localdate() - dt.timedelta(days=1),
+        application_closes_on=timezone.localdate() + dt.timedelta(days=20),
+        capacity=capacity,
+        published=True,
+    )
+
+
+def one_run(ports: list[int], *, people: int) -> dict:
+    from seminars.models import RegistrationStatus
+
+    seminar = new_session()
+    result = web.run(
+        web.registration_rush(ports, seminar.pk, people=people, connections=CONNECTIONS)
+    )
+    registrations = seminar.registrations.all()
+    confirmed = registrations.filter(status=RegistrationStatus.CONFIRMED).count()
+    waiting = registrations.filter(status=RegistrationStatus.WAITING).count()
+    other = registrations.count() - confirmed - waiting
+    exact = (
+        confirmed == CAPACITY
+        and waiting == people - CAPACITY
+        and other == 0
+        and result.unexpected == 0
+    )
+    return {
+        "exact": exact,
+        "confirmed": confirmed,
+        "waiting": waiting,
+        "server_errors": result.stats.server_errors + result.stats.errors,
+        "p99": result.stats.percentile(99),
+        "p50": result.stats.percentile(50),
+        "rate": result.stats.rate,
+        "resubmitted": result.resubmitted,
+    }
+
+
+def measure(ports: list[int], *, people: int, runs: int, label: str = "rush") -> list[Row]:
+    from .__main__ import say
+
+    results = []
+    for number in range(1, runs + 1):
+        results.append(one_run(ports, people=people))
+        last = results[-1]
+        say(
+            f"{label}: run {number}/{runs}: {last['confirmed']} confirmed, "
+            f"{last['waiting']} waiting, p99 {ms(last['p99'])}, {last['rate']:.0f} POSTs/s"
+        )
+    exact = sum(r["exact"] for r in results)
+    errors = sum(r["server_errors"] for r in results)
+    under = sum(r["p99"] < P99_LIMIT for r in results)
+    worst = max(r["p99"] for r in results)
+    servers = f"{len(ports)} servers, " if len(ports) > 1 else ""
+    return [
+        Row(
+            f"{label}: {people} registrations on {CAPACITY} seats, {CONNECTIONS} connections",
+            f"exact in {exact} of {runs} runs",
+            f"{runs} of {runs}",
+            "-",
+            exact == runs,
+            f"{servers}confirmed per run: "
+            + " ".join(str(r["confirmed"]) for r in results)
+            + f"; {sum(r['resubmitted'] for r in results)} resubmitted with the waiting-list box",
+        ),
+        Row(
+            f"{label}: server errors",
+            str(errors),
+            "0",
+            "-",
+            errors == 0,
+            "5xx and connection errors, all runs",
+        ),
+        Row(
+            f"{label}: POST p99 < {ms(P99_LIMIT)}",
+            f"{under} of {runs} runs",
+            f"{runs} of {runs}",
+            f"worst {worst / P99_LIMIT:.2f} x limit",
+            under == runs,
+            f"p99 worst {ms(worst)}, median {ms(median([r['p99'] for r in results]))}; "
+            f"p50 median {ms(median([r['p50'] for r in results]))}; "
+            f"{median([r['rate'] for r in results]):.0f} POSTs/s (median)",
+        ),
+    ]
