@@ -125,7 +125,10 @@ def main(argv: list[str] | None = None) -> int:
             try:
                 say(f"Registration rush: {profile.rush_runs} runs of {profile.rush_people} people")
                 rows += rush_part.measure(
-                    [port], people=profile.rush_people, runs=profile.rush_runs
+                    [port],
+                    people=profile.rush_people,
+                    runs=profile.rush_runs,
+                    servers=[gunicorn.pid],
                 )
             finally:
                 gunicorn.stop()

@@ -8,7 +8,7 @@ from __future__ import annotations
 import datetime as dt
 import itertools
 
-from . import web
+from . import cpu, web
 from .loadgen import median
 from .report import Row, ms
 
@@ -46,13 +46,16 @@ def new_session(*, capacity: int = CAPACITY):
     )
 
 
-def one_run(ports: list[int], *, people: int) -> dict:
+def one_run(ports: list[int], *, people: int, meter: cpu.Meter | None = None) -> dict:
     from seminars.models import RegistrationStatus
 
     seminar = new_session()
+    if meter:
+        meter.start()
     result = web.run(
         web.registration_rush(ports, seminar.pk, people=people, connections=CONNECTIONS)
     )
+    used = meter.stop() if meter else {}
     registrations = seminar.registrations.all()
     confirmed = registrations.filter(status=RegistrationStatus.CONFIRMED).count()
     waiting = registrations.filter(status=RegistrationStatus.WAITING).count()
@@ -72,15 +75,27 @@ def one_run(ports: list[int], *, people: int) -> dict:
         "p50": result.stats.percentile(50),
         "rate": result.stats.rate,
         "resubmitted": result.resubmitted,
+        "cpu": used,
+        "posts": result.stats.count,
     }
 
 
-def measure(ports: list[int], *, people: int, runs: int, label: str = "rush") -> list[Row]:
+def measure(
+    ports: list[int],
+    *,
+    people: int,
+    runs: int,
+    label: str = "rush",
+    servers: list[int] = (),
+    p99_is_target: bool = True,
+) -> list[Row]:
+    """The rows of ``runs`` rushes; with ``p99_is_target`` off the p99 is for information
+    (the scale-out run, where the workers send the emails on the same cores meanwhile)."""
     from .__main__ import say
 
     results = []
     for number in range(1, runs + 1):
-        results.append(one_run(ports, people=people))
+        results.append(one_run(ports, people=people, meter=cpu.Meter(web=list(servers))))
         last = results[-1]
         say(
             f"{label}: run {number}/{runs}: {last['confirmed']} confirmed, "
@@ -90,7 +105,7 @@ def measure(ports: list[int], *, people: int, runs: int, label: str = "rush") ->
     errors = sum(r["server_errors"] for r in results)
     under = sum(r["p99"] < P99_LIMIT for r in results)
     worst = max(r["p99"] for r in results)
-    servers = f"{len(ports)} servers, " if len(ports) > 1 else ""
+    spread = f"{len(ports)} servers, " if len(ports) > 1 else ""
     return [
         Row(
             f"{label}: {people} registrations on {CAPACITY} seats, {CONNECTIONS} connections",
@@ -98,7 +113,7 @@ def measure(ports: list[int], *, people: int, runs: int, label: str = "rush") ->
             f"{runs} of {runs}",
             "-",
             exact == runs,
-            f"{servers}confirmed per run: "
+            f"{spread}confirmed per run: "
             + " ".join(str(r["confirmed"]) for r in results)
             + f"; {sum(r['resubmitted'] for r in results)} resubmitted with the waiting-list box",
         ),
@@ -113,11 +128,20 @@ def measure(ports: list[int], *, people: int, runs: int, label: str = "rush") ->
         Row(
             f"{label}: POST p99 < {ms(P99_LIMIT)}",
             f"{under} of {runs} runs",
-            f"{runs} of {runs}",
+            f"{runs} of {runs}" if p99_is_target else "-",
             f"worst {worst / P99_LIMIT:.2f} x limit",
-            under == runs,
+            under == runs or not p99_is_target,
             f"p99 worst {ms(worst)}, median {ms(median([r['p99'] for r in results]))}; "
             f"p50 median {ms(median([r['p50'] for r in results]))}; "
-            f"{median([r['rate'] for r in results]):.0f} POSTs/s (median)",
+            f"{median([r['rate'] for r in results]):.0f} POSTs/s (median); "
+            + cpu.per_request(_summed(r["cpu"] for r in results), sum(r["posts"] for r in results)),
         ),
     ]
+
+
+def _summed(readings) -> dict[str, float]:
+    total: dict[str, float] = {}
+    for reading in readings:
+        for name, seconds in reading.items():
+            total[name] = total.get(name, 0.0) + seconds
+    return total
