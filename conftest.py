@@ -47,8 +47,9 @@ def no_fill_delay(settings):
 @pytest.fixture(autouse=True)
 def _fresh_cache():
     """Each test starts with an empty cache (the Redis cache in CI is a database of its own),
-    with no form layout kept from another test (core/public/layouts.py), and with the Redis
-    circuit breakers closed (core/breaker.py)."""
+    with no form layout or prepared form fields kept from another test (core/public/layouts.py,
+    core/public/forms.py), and with the Redis circuit breakers closed (core/breaker.py)."""
+    from core.public import forms as portal_forms
     from core.public import layouts as form_layouts
     from harassment_portal.backends import cache as redis_cache
     from mail import tasks as mail_tasks
@@ -58,6 +59,7 @@ def _fresh_cache():
         mail_tasks.BREAKER.reset()
         cache.clear()
         form_layouts.forget_all()
+        portal_forms.forget_prepared_fields()
 
     fresh()
     yield

@@ -133,48 +133,74 @@ def broker_client() -> Row:
     )
 
 
-def constant_translate() -> Row:
+def _template_tags(source: str, *, upstream_tags, reinstall) -> tuple[float, float]:
+    """Render ``source`` compiled with the project's tags and with Django's (``upstream_tags``
+    registers those; ``reinstall`` puts the project's back), alternating, in Japanese."""
     from django.template import Context, engines
-    from django.templatetags import i18n
     from django.utils import translation
 
-    from core import template_i18n
-
     engine = engines["django"].engine
-    source = "{% load i18n %}" + "".join(
-        f'<p>{{% translate "{text}" %}}</p>'
-        for text in [
-            "Consultation form",
-            "Check your answers",
-            "Email address",
-            "Phone number",
-            "Name",
-            "Organisation",
-            "Send",
-            "Change",
-            "Back",
-            "Continue",
-        ]
-        * 4
-    )
     ours = engine.from_string(source)
-    i18n.register.tag("translate", i18n.do_translate)
+    upstream_tags()
     try:
         upstream = engine.from_string(source)
     finally:
-        template_i18n.install()
+        reinstall()
     context = Context({})
     with translation.override("ja"):
-        mine, theirs = compare(
+        return compare(
             functools.partial(ours.render, context),
             functools.partial(upstream.render, context),
             500,
         )
+
+
+def constant_translate() -> Row:
+    from django.templatetags import i18n
+
+    from core import template_i18n
+
+    texts = ["Consultation form", "Check your answers", "Email address", "Phone number", "Name"]
+    texts += ["Organisation", "Send", "Change", "Back", "Continue"]
+    source = "{% load i18n %}" + "".join(f'<p>{{% translate "{text}" %}}</p>' for text in texts * 4)
+    mine, theirs = _template_tags(
+        source,
+        upstream_tags=lambda: i18n.register.tag("translate", i18n.do_translate),
+        reinstall=template_i18n.install,
+    )
     return row(
         "constant {% translate %} (a template of 40 tags)",
         mine,
         theirs,
         "a form page has 30-60 of them, an email 10-40 (Django 5.2 i18n tags)",
+    )
+
+
+def constant_urls() -> Row:
+    from django.template import defaulttags
+    from django.templatetags import static
+
+    from core import template_urls
+
+    names = ["home", "faq:list", "seminars:overview", "consultations:overview", "privacy"]
+    files = ["css/portal.css", "js/portal.js"]
+    source = "{% load static %}" + "".join(
+        [f'<a href="{{% url "{name}" %}}">x</a>' for name in names * 2]
+        + [f'<link href="{{% static "{path}" %}}">' for path in files * 2]
+    )
+
+    def upstream_tags():
+        defaulttags.register.tag("url", defaulttags.url)
+        static.register.tag("static", static.do_static)
+
+    mine, theirs = _template_tags(
+        source, upstream_tags=upstream_tags, reinstall=template_urls.install
+    )
+    return row(
+        "constant {% url %} and {% static %} (10 URLs, 4 files)",
+        mine,
+        theirs,
+        "a public page has about 12 and 4 of them (Django 5.2 url and static tags)",
     )
 
 
@@ -303,6 +329,7 @@ def measure() -> list[Row]:
         cache_client(),
         broker_client(),
         constant_translate(),
+        constant_urls(),
         history_copy(),
         history_manager(),
         mime(),

@@ -86,8 +86,10 @@ class ConsultationForm(CachedBlankLayout, BotTrapMixin, PortalForm, forms.ModelF
             "details": {"required": _("Tell us what happened and what you would like to ask.")},
         }
 
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
+    def prepare_fields(self) -> None:
+        # Required before the labels are made: the model allows none (staff intake by phone).
+        self.fields["email"].required = True
+        super().prepare_fields()
         self.order_fields(FIELD_ORDER)
         # Radio groups offer only real choices (no "---------"); a required one starts unset.
         self.fields["requester_type"].choices = RequesterType.choices
@@ -125,7 +127,6 @@ class ConsultationForm(CachedBlankLayout, BotTrapMixin, PortalForm, forms.ModelF
             self.fields[name].widget.attrs["autocomplete"] = token
         self.use_input_types()
         self.fields["email"].widget.attrs["spellcheck"] = "false"
-        self.fields["email"].required = True  # (the model allows none: staff intake by phone)
         self.fields["consent_privacy"].help_text = format_html(
             '<a href="{}">{}</a>', reverse("privacy"), _("Read the privacy notice")
         )

@@ -19,7 +19,9 @@ class CoreConfig(AppConfig):
             retention,
             signals,  # noqa: F401  (cache invalidation)
             template_i18n,
+            template_urls,
         )
 
         template_i18n.install()
+        template_urls.install()
         retention.autodiscover()  # each app's ``retention`` module registers its rule

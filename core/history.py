@@ -26,6 +26,8 @@ from simple_history.signals import post_create_historical_record, pre_create_his
 # The values simple-history sets on a historical row beside the record's own fields.
 HISTORY_COLUMNS = ("history_date", "history_type", "history_user", "history_change_reason")
 
+_copy_statements: dict[tuple, tuple[str, list]] = {}  # (model, history model, database): SQL
+
 # The upstream code this module relies on, as it was checked (tests/test_upstream_patches.py).
 UPSTREAM_SOURCES = {
     "simple_history.manager.HistoryDescriptor": "6201202827a8cb87",
@@ -72,22 +74,32 @@ class History(HistoricalRecords):
                 instance, history_type, using
             ),
         }
+        sql, set_here = self._copy_statement(type(instance), history_model, connection)
+        params = [f.get_db_prep_save(values[f.name], connection) for f in set_here]
+        pk = instance._meta.pk
+        with connection.cursor() as cursor:
+            cursor.execute(sql, [*params, pk.get_db_prep_value(instance.pk, connection)])
+
+    def _copy_statement(self, model, history_model, connection) -> tuple[str, list]:
+        """The ``INSERT ... SELECT`` that copies a row of ``model`` into its history, and the
+        history's own fields it takes as parameters: built once per model and database."""
+        key = (model, history_model, connection.alias)
+        if key in _copy_statements:
+            return _copy_statements[key]
         quote = connection.ops.quote_name
-        copied = self.fields_included(instance)
+        copied = self.fields_included(model)
         target = [history_model._meta.get_field(field.name).column for field in copied]
         set_here = [history_model._meta.get_field(name) for name in HISTORY_COLUMNS]
-        pk = instance._meta.pk
         sql = "INSERT INTO {} ({}) SELECT {}, {} FROM {} WHERE {} = %s".format(  # noqa: S608 (quoted names)
             quote(history_model._meta.db_table),
             ", ".join(quote(column) for column in [*target, *(f.column for f in set_here)]),
             ", ".join(quote(field.column) for field in copied),
             ", ".join(["%s"] * len(set_here)),
-            quote(instance._meta.db_table),
-            quote(pk.column),
+            quote(model._meta.db_table),
+            quote(model._meta.pk.column),
         )
-        params = [f.get_db_prep_save(values[f.name], connection) for f in set_here]
-        with connection.cursor() as cursor:
-            cursor.execute(sql, [*params, pk.get_db_prep_value(instance.pk, connection)])
+        _copy_statements[key] = sql, set_here
+        return sql, set_here
 
     def _copies_in_database(self, history_model, history_type: str) -> bool:
         """Not for a deletion (the row is gone), nor where simple-history does more than one

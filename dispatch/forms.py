@@ -171,8 +171,8 @@ class ApplicationForm(CachedBlankLayout, BotTrapMixin, PortalForm, forms.ModelFo
             "visit_place": _("Leave empty if the visits are at the main office."),
         }
 
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
+    def prepare_fields(self) -> None:
+        super().prepare_fields()
         for name, label in DECLARATIONS.items():
             self.fields[name] = forms.BooleanField(
                 label=label, error_messages={"required": DECLARATION_ERRORS[name]}

@@ -1,7 +1,11 @@
 """Template context every page needs: the office's contact facts and the language switcher."""
 
+import functools
+
 from django.conf import settings
-from django.urls import NoReverseMatch, reverse
+from django.core.signals import setting_changed
+from django.dispatch import receiver
+from django.urls import NoReverseMatch, get_resolver, get_script_prefix, get_urlconf, reverse
 from django.utils.translation import get_language, override
 
 LANGUAGE_NAMES = {"ja": "日本語", "en": "English"}
@@ -12,15 +16,38 @@ def _in_language(request, code: str) -> str:
     (never from the request's path, which may hold a host: ``//evil.example/ja/``); the home
     page where nothing was resolved (a 404) or the view is not named."""
     match = request.resolver_match
-    with override(code):
-        try:
-            if match is None or not match.url_name:
-                raise NoReverseMatch
-            url = reverse(match.view_name, args=match.args, kwargs=match.kwargs)
-        except NoReverseMatch:
-            return reverse("home")
+    try:
+        if match is None or not match.url_name:
+            raise NoReverseMatch
+        url = _reverse_in(code, match.view_name, match.args, match.kwargs)
+    except NoReverseMatch:
+        return _reverse_in(code, "home")
     query = request.META.get("QUERY_STRING", "")
     return f"{url}?{query}" if query else url
+
+
+def _reverse_in(code: str, view_name: str, args=(), kwargs=None) -> str:
+    """``reverse`` in the language ``code``. A URL without arguments (every form page) is
+    worked out once per URL table and script prefix; one with arguments never is, since they
+    may be a personal link's secret."""
+    if args or kwargs:
+        with override(code):
+            return reverse(view_name, args=args, kwargs=kwargs)
+    return _reverse_without_arguments(
+        get_resolver(get_urlconf()), get_script_prefix(), code, view_name
+    )
+
+
+@functools.lru_cache(maxsize=256)
+def _reverse_without_arguments(resolver, script_prefix: str, code: str, view_name: str) -> str:
+    # (the URL table and the prefix are only the cache's key: ``reverse`` reads both itself)
+    with override(code):
+        return reverse(view_name)
+
+
+@receiver(setting_changed)
+def _setting_changed(**kwargs) -> None:
+    _reverse_without_arguments.cache_clear()  # (the languages, their URL prefixes)
 
 
 def office(request):

@@ -70,9 +70,15 @@ class RegistrationForm(CachedBlankLayout, BotTrapMixin, PortalForm, forms.ModelF
         }
 
     def __init__(self, *args, full: bool = False, **kwargs):
-        super().__init__(*args, **kwargs)
         self.full = full
-        if not full:
+        super().__init__(*args, **kwargs)
+
+    def fields_variant(self) -> str:
+        return "full" if self.full else "open"
+
+    def prepare_fields(self) -> None:
+        super().prepare_fields()
+        if not self.full:
             del self.fields["join_waiting_list"]
         self.fields["attendee_type"].choices = AttendeeType.choices
         self.fields["location"].choices = Location.choices
@@ -98,7 +104,7 @@ class RegistrationForm(CachedBlankLayout, BotTrapMixin, PortalForm, forms.ModelF
         self.order_fields([*SUBMITTED_FIELDS[:3], "email_again"])
 
     def layout_variant(self) -> str:
-        return "full" if self.full else "open"
+        return self.fields_variant()
 
     @property
     def helper(self) -> FormHelper:

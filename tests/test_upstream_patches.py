@@ -21,6 +21,7 @@ PATCH_MODULES = [
     "harassment_portal.backends.cache",
     "harassment_portal.backends.broker",
     "core.template_i18n",
+    "core.template_urls",
     "core.history",
     "mail.outbox",
     "mail.mime",

@@ -2,17 +2,25 @@
 
 from __future__ import annotations
 
+import copy
+import functools
 import hashlib
 import re
 import secrets
 import time
 import unicodedata
+from dataclasses import dataclass
 
 from django import forms
 from django.conf import settings
 from django.core import signing
+from django.core.signals import setting_changed
 from django.core.validators import MaxLengthValidator
+from django.dispatch import receiver
+from django.urls import get_script_prefix
+from django.utils.autoreload import file_changed
 from django.utils.html import conditional_escape
+from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 from . import ratelimit
@@ -63,25 +71,40 @@ def clean_phone_number(value: str) -> str:
 _CHOICE_WIDGETS = (forms.RadioSelect, forms.CheckboxSelectMultiple, forms.Select)
 
 
-def _class_defaults(field: forms.Field) -> dict:
-    """Django's own messages for ``field``'s class (what a form must not show as they are)."""
+@functools.cache
+def _class_defaults(field_class: type[forms.Field]) -> dict:
+    """Django's own messages for a field class (what a form must not show as they are)."""
     merged = {}
-    for cls in reversed(type(field).__mro__):
+    for cls in reversed(field_class.__mro__):
         merged.update(getattr(cls, "default_error_messages", {}))
     return merged
+
+
+_NAMED_CODES = ("required", "invalid", "invalid_choice", "max_value", "min_value")
 
 
 def name_the_field(field: forms.Field, label: str) -> None:
     """Replace each of Django's default messages on ``field`` by one that names the field and
     says how to fix it, in the active language ("Enter “Postal code”.", "「郵便番号」を入力して
     ください。"), GOV.UK's error-message pattern. A form's own messages stay."""
-    defaults = _class_defaults(field)
+    defaults = _class_defaults(type(field))
     if field.widget.is_hidden:
         # A hidden value missing or changed (an old page, a tampered form): nothing the person
         # can fix in a field, so the form is simply sent again.
         for code in ("required", "invalid"):
             if field.error_messages.get(code) is defaults.get(code):
                 field.error_messages[code] = _("Please check your answers and send the form again.")
+        return
+    messages = field.error_messages
+    unnamed = [
+        code for code in _NAMED_CODES if code in messages and messages[code] is defaults.get(code)
+    ]
+    too_long = [
+        number
+        for number, validator in enumerate(field.validators)
+        if type(validator) is MaxLengthValidator and validator.message is MaxLengthValidator.message
+    ]
+    if not (unnamed or too_long):  # (named already: the prepared fields, see PortalForm)
         return
     named = {"label": label}
     choice = isinstance(field, forms.ChoiceField) or isinstance(field.widget, _CHOICE_WIDGETS)
@@ -106,22 +129,17 @@ def name_the_field(field: forms.Field, label: str) -> None:
     }
     # (Django fills in the limits later: they stay placeholders here)
     later = {"limit_value": "%(limit_value)s", "show_value": "%(show_value)s"}
-    for code, message in wanted.items():
-        if code in field.error_messages and field.error_messages[code] is defaults.get(code):
-            field.error_messages[code] = message % {**named, **later}
-    for number, validator in enumerate(field.validators):
-        if (
-            type(validator) is MaxLengthValidator
-            and validator.message is MaxLengthValidator.message
-        ):
-            field.validators[number] = MaxLengthValidator(
-                validator.limit_value,
-                message=_(
-                    "Shorten “%(label)s” to %(limit_value)s characters or fewer (it has "
-                    "%(show_value)s)."
-                )
-                % {**named, **later},
+    for code in unnamed:
+        messages[code] = wanted[code] % {**named, **later}
+    for number in too_long:
+        field.validators[number] = MaxLengthValidator(
+            field.validators[number].limit_value,
+            message=_(
+                "Shorten “%(label)s” to %(limit_value)s characters or fewer (it has "
+                "%(show_value)s)."
             )
+            % {**named, **later},
+        )
 
 
 class PortalBoundField(forms.BoundField):
@@ -130,27 +148,69 @@ class PortalBoundField(forms.BoundField):
 
     def __init__(self, form, field, name):
         super().__init__(form, field, name)
-        self.help_text = conditional_escape(self.help_text)
+        if self.help_text:  # (a prepared field's is escaped already: PortalForm)
+            self.help_text = conditional_escape(self.help_text)
+
+
+@dataclass(frozen=True)
+class _PreparedFields:
+    fields: dict[str, forms.Field]
+    plain_labels: dict[str, str]
+
+
+MAX_PREPARED = 64  # forms x languages x variants; far more means a key that varies by mistake
+_prepared: dict[tuple, _PreparedFields] = {}
 
 
 class PortalForm(forms.Form):
     """Base for public forms: text clean-up, "(optional)" labels, messages that name their
-    field, and a GOV.UK error summary."""
+    field, and a GOV.UK error summary.
+
+    What a form changes in its fields for the language, never for the request (labels, help
+    texts, choices, attributes, the messages that name their field: ``prepare_fields``) is done
+    once per process, language and ``fields_variant()``: each later form copies the prepared
+    fields, as Django copies a form class's ``base_fields`` for every form. Preparing them
+    was a quarter of a form page's CPU."""
 
     unlabelled_fields: tuple[str, ...] = ("website",)
     bound_field_class = PortalBoundField
 
     def __init__(self, *args, **kwargs):
+        key = (type(self), get_language(), get_script_prefix(), self.fields_variant())
+        prepared = _prepared.get(key)
+        if prepared is not None:
+            # (an attribute of this form only: Django's constructor copies it into self.fields)
+            self.base_fields = prepared.fields
         super().__init__(*args, **kwargs)
-        self.plain_labels = {}
+        if prepared is None:
+            self.plain_labels = {}
+            self.prepare_fields()
+            for name, field in self.fields.items():
+                name_the_field(field, self.plain_labels.get(name, field.label))
+                if field.help_text:  # (once, not for each bound field: PortalBoundField)
+                    field.help_text = conditional_escape(field.help_text)
+            prepared = _PreparedFields(copy.deepcopy(self.fields), dict(self.plain_labels))
+            if len(_prepared) >= MAX_PREPARED:
+                _prepared.clear()
+            _prepared[key] = prepared
+        self.plain_labels = dict(prepared.plain_labels)
+        if self.is_bound:
+            self.data = self._cleaned_input(self.data)
+
+    def fields_variant(self) -> str:
+        """What ``prepare_fields`` depends on besides the class and the language (an argument
+        of the constructor, set before calling this class's ``__init__``)."""
+        return ""
+
+    def prepare_fields(self) -> None:
+        """Change ``self.fields`` for the language: depending on nothing else than the class,
+        the language, the URLs and ``fields_variant()`` (never on the data, the initial values
+        or the request). A subclass extends it, calling this first."""
         for name, field in self.fields.items():
             self.plain_labels[name] = field.label
             if field.required or field.widget.is_hidden or name in self.unlabelled_fields:
                 continue
             field.label = _("%(label)s (optional)") % {"label": field.label}
-
-        if self.is_bound:
-            self.data = self._cleaned_input(self.data)
 
     def use_input_types(self) -> None:
         """Phone fields as ``type="tel"`` (a phone keypad), email fields as ``type="email"``,
@@ -166,13 +226,16 @@ class PortalForm(forms.Form):
                 field.widget.attrs["inputmode"] = "numeric"
 
     def full_clean(self):
-        # Here, not in __init__: a subclass adds fields after this class's __init__.
-        for name, field in self.fields.items():
-            name_the_field(field, self.plain_labels.get(name, field.label))
+        # The prepared fields are named already; these are the fields a subclass's __init__
+        # added or changed since. (An unbound form is not validated: nothing to name.)
+        if self.is_bound:
+            for name, field in self.fields.items():
+                name_the_field(field, self.plain_labels.get(name, field.label))
         super().full_clean()
 
     def _cleaned_input(self, data):
-        """The submitted text with control characters removed, before any validation."""
+        """The submitted text with control characters removed, before any validation: a copy,
+        the form's own (the request's data stays as it came)."""
         data = data.copy()
         for name, field in self.fields.items():
             key = self.add_prefix(name)
@@ -201,6 +264,22 @@ class PortalForm(forms.Form):
         return items
 
 
+def forget_prepared_fields() -> None:
+    _prepared.clear()
+
+
+@receiver(setting_changed)
+def _setting_changed(**kwargs) -> None:
+    forget_prepared_fields()
+
+
+@receiver(file_changed, dispatch_uid="core.public.forms.file_changed")
+def _file_changed(sender, file_path, **kwargs) -> None:
+    # The development server reloads templates and translations without a restart.
+    if file_path.suffix != ".py":
+        forget_prepared_fields()
+
+
 def _bound_to(visitor: str) -> str:
     return hashlib.sha256(visitor.encode()).hexdigest()[:16]  # never the secret itself
 
@@ -213,7 +292,7 @@ def stamp(started: float, visitor: str) -> str:
     )
 
 
-class BotTrapMixin(forms.Form):
+class BotTrapMixin(PortalForm):
     """A honeypot field people never see, and a signed stamp of when the form was shown.
 
     The stamp is bound to the browser (``ratelimit.visitor``, passed as ``stamp_for``) and good
@@ -228,6 +307,9 @@ class BotTrapMixin(forms.Form):
         super().__init__(*args, **kwargs)
         self.stamp_for = stamp_for
         self.initial["form_started"] = stamp(time.time(), stamp_for)
+
+    def prepare_fields(self) -> None:
+        super().prepare_fields()
         self.fields["website"].widget.attrs.update(
             {"autocomplete": "off", "tabindex": "-1", "class": "form-control"}
         )
@@ -244,7 +326,7 @@ class BotTrapMixin(forms.Form):
         except (signing.BadSignature, TypeError, ValueError, KeyError):
             started = nonce = bound_to = None
         if self.is_bound:  # what the page shows again carries a stamp that can be sent
-            self.data = self.data.copy()
+            # (into the form's own copy of the data: PortalForm._cleaned_input)
             self.data[key] = stamp(started or time.time(), self.stamp_for)
         if self.data.get(self.add_prefix("website")) or nonce is None:
             return True

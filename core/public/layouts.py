@@ -4,10 +4,12 @@ Rendering a form's crispy layout (some 25 fields, each through a dozen small tem
 about 15 ms, most of a form page. For a blank form (a visitor who has typed nothing yet) the
 HTML is the same for every visitor except the per-request hidden values: the signed
 ``form_started`` stamp and the ``submission_key``. So ``{% crispy_form form %}`` renders it once
-per form class, language and layout variant, keeps it with markers in place of those hidden
-inputs, and fills in each visitor's own inputs. The CSRF token and the honeypot are outside the
-layout (in the page template). A bound form (answers, errors) or a form prefilled from a draft
-is always rendered afresh, exactly as ``{% crispy form %}`` does.
+per form class, language and layout variant, keeps it with markers in place of those values,
+and fills in each visitor's own (escaped as Django's input template escapes them). The CSRF
+token and the honeypot are outside the layout (in the page template); the honeypot's input, the
+same for every blank form, is kept too (``{% blank_field %}``). A bound form (answers, errors)
+or a form prefilled from a draft is always rendered afresh, exactly as ``{% crispy form %}``
+does.
 
 The HTML depends only on code, templates, translations and settings, which change with a
 deploy, and a deploy starts new processes: the layouts are kept in process memory (no cache
@@ -24,6 +26,7 @@ from django.dispatch import receiver
 from django.template import Context
 from django.urls import get_script_prefix
 from django.utils.autoreload import file_changed
+from django.utils.html import conditional_escape
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import get_language
 
@@ -53,31 +56,53 @@ def is_blank(form) -> bool:
     )
 
 
-def render(form, context: Context) -> SafeString:
-    """``{% crispy form %}``, from the rendered blank layout when the form is blank."""
-    if not is_blank(form):
-        return _render_crispy(form, context)
-    key = (
+def _key(form, *more) -> tuple:
+    return (
         type(form).__module__,
         type(form).__qualname__,
         get_language(),
         get_script_prefix(),
         form.layout_variant(),
         tuple(form.fields),
+        *more,
     )
-    inputs = {name: str(form[name]) for name in form.per_request_fields if name in form.fields}
+
+
+def render(form, context: Context) -> SafeString:
+    """``{% crispy form %}``, from the rendered blank layout when the form is blank."""
+    if not is_blank(form):
+        return _render_crispy(form, context)
+    key = _key(form)
+    values = {name: _value(form, name) for name in form.per_request_fields if name in form.fields}
     layout = _layouts.get(key)
-    if layout is None:
+    if layout is None or None in values.values():
+        inputs = {name: str(form[name]) for name in values}
         html = _render_crispy(form, context)
-        layout = _with_markers(html, form, inputs)
+        layout = _with_markers(html, inputs, values)
         if layout is not None:
             if len(_layouts) >= MAX_LAYOUTS:
                 _layouts.clear()
             _layouts[key] = layout
         return html
-    for name, hidden_input in inputs.items():
-        layout = layout.replace(_marker(name), hidden_input)
-    return mark_safe(layout)  # noqa: S308  (crispy's own output, with Django's own inputs)
+    for name, value in values.items():
+        layout = layout.replace(_marker(name), conditional_escape(value))
+    return mark_safe(layout)  # noqa: S308  (crispy's own output, with escaped values)
+
+
+def blank_field(bound_field) -> SafeString:
+    """``{{ form.field }}`` for a field of the form outside its layout (the honeypot): for a
+    blank form, rendered once per layout and field, since it has no value of its own."""
+    form = bound_field.form
+    if not is_blank(form) or bound_field.name in form.per_request_fields:
+        return mark_safe(str(bound_field))  # noqa: S308  (Django's rendered widget)
+    key = _key(form, bound_field.name)
+    html = _layouts.get(key)
+    if html is None:
+        html = str(bound_field)
+        if len(_layouts) >= MAX_LAYOUTS:
+            _layouts.clear()
+        _layouts[key] = html
+    return mark_safe(html)  # noqa: S308  (Django's rendered widget)
 
 
 def forget_all() -> None:
@@ -95,19 +120,26 @@ def _marker(name: str) -> str:
     return f"\x00{name}\x00"  # never in rendered HTML
 
 
-def _with_markers(html: str, form, inputs: dict[str, str]) -> str | None:
-    """The layout with each per-request input replaced by its marker, or None when that is not
-    certain to be the only place its value appears (then nothing is kept)."""
+def _value(form, name: str) -> str | None:
+    """The value of a per-request input as its widget writes it (None: no value attribute)."""
+    bound_field = form[name]
+    return bound_field.field.widget.format_value(bound_field.value())
+
+
+def _with_markers(html: str, inputs: dict[str, str], values: dict[str, str | None]) -> str | None:
+    """The layout with the value of each per-request input replaced by its marker, or None when
+    that is not certain to be the only place its value appears (then nothing is kept)."""
     if "\x00" in html:
         return None
     for name, hidden_input in inputs.items():
-        if html.count(hidden_input) != 1:
+        if values[name] is None:
             return None
-        html = html.replace(hidden_input, _marker(name))
-    for name in inputs:
-        value = form[name].value()
-        if value not in (None, "") and str(value) in html:
+        value = conditional_escape(values[name])
+        if html.count(hidden_input) != 1 or html.count(value) != 1:
             return None
+        if hidden_input.count(f' value="{value}"') != 1:
+            return None
+        html = html.replace(hidden_input, hidden_input.replace(value, _marker(name)))
     return html
 
 

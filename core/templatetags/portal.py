@@ -87,3 +87,9 @@ def session_time(seminar) -> str:
 def crispy_form(context, form):
     """``{% crispy form %}``; a blank form's layout is rendered once (``form_layouts``)."""
     return form_layouts.render(form, context)
+
+
+@register.simple_tag
+def blank_field(bound_field):
+    """``{{ form.field }}``; a blank form's field is rendered once (``form_layouts``)."""
+    return form_layouts.blank_field(bound_field)
