@@ -17,6 +17,7 @@ from django.utils.translation import gettext_lazy as _
 
 from core.admin import (
     HistoryAdmin,
+    LargeListAdmin,
     ReadOnlyTabularInline,
     ServiceAction,
     ServiceActionsMixin,
@@ -545,7 +546,7 @@ class ConsultationAdmin(ServiceActionsMixin, HistoryAdmin):
 
 
 @admin.register(ConsultationOpening)
-class ConsultationOpeningAdmin(admin.ModelAdmin):
+class ConsultationOpeningAdmin(LargeListAdmin, admin.ModelAdmin):
     """Who opened which consultation, and when: read-only, for the supervisors."""
 
     list_display = ["at", "by", "consultation_link"]
@@ -553,7 +554,6 @@ class ConsultationOpeningAdmin(admin.ModelAdmin):
     list_select_related = ["by", "consultation"]
     search_fields = ["=consultation__reference"]
     search_help_text = _("A reference (C-...), exactly.")
-    show_full_result_count = False
     list_per_page = 100
 
     def get_search_results(self, request, queryset, search_term):

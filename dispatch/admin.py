@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import functools
 from urllib.parse import quote
 
 from django.contrib import admin
@@ -19,6 +20,7 @@ from core import business_days, documents, sniffing
 from core.admin import (
     AddressSearchMixin,
     HistoryAdmin,
+    IndexedValuesListFilter,
     ReadOnlyTabularInline,
     ServiceAction,
     ServiceActionsMixin,
@@ -234,6 +236,26 @@ class DeadlineFilter(admin.SimpleListFilter):
         return queryset
 
 
+def deadline_marker(application, *, today: dt.date, next_business_day) -> str:
+    """What the list says of the application's current deadline: overdue, due today, due the
+    next business day (``next_business_day()`` gives that day), or nothing."""
+    if application.status == Status.INFO_REQUESTED:
+        return _("Paused: waiting for the applicant")
+    due = {
+        Status.SUBMITTED: application.contact_due_on,
+        Status.INTERVIEW_HELD: application.decision_due_on,
+    }.get(application.status)
+    if due is None:
+        return ""
+    if due < today:
+        return format_html('<strong class="deadline-overdue">{}</strong>', _("Overdue"))
+    if due == today:
+        return format_html('<strong class="deadline-today">{}</strong>', _("Due today"))
+    if due == next_business_day():
+        return _("Due next business day")
+    return ""
+
+
 class VisitInline(ReadOnlyTabularInline):
     model = DispatchVisit
     fields = readonly_fields = [
@@ -279,7 +301,8 @@ class DispatchApplicationAdmin(AddressSearchMixin, ServiceActionsMixin, HistoryA
         "expert",
         "visits_used",
     ]
-    list_filter = ["status", DeadlineFilter, "expert", "fiscal_year"]
+    # (the years through dispatch_corporate_idx, not a scan of every application)
+    list_filter = ["status", DeadlineFilter, "expert", ("fiscal_year", IndexedValuesListFilter)]
     list_select_related = ["expert"]
     address_index_field = "contact_email_index"
     search_fields = ["=reference", "=corporate_number", "organisation_name"]
@@ -361,22 +384,24 @@ class DispatchApplicationAdmin(AddressSearchMixin, ServiceActionsMixin, HistoryA
 
     @admin.display(description=_("deadline"))
     def deadline(self, obj):
-        if obj.status == Status.INFO_REQUESTED:
-            return _("Paused: waiting for the applicant")
-        due = {
-            Status.SUBMITTED: obj.contact_due_on,
-            Status.INTERVIEW_HELD: obj.decision_due_on,
-        }.get(obj.status)
-        if due is None:
-            return ""
         today = timezone.localdate()
-        if due < today:
-            return format_html('<strong class="deadline-overdue">{}</strong>', _("Overdue"))
-        if due == today:
-            return format_html('<strong class="deadline-today">{}</strong>', _("Due today"))
-        if due == business_days.next_business_day(today):
-            return _("Due next business day")
-        return ""
+        return deadline_marker(
+            obj, today=today, next_business_day=lambda: business_days.next_business_day(today)
+        )
+
+    def get_list_display(self, request):
+        """The deadline column reads the office calendar (a cache read) once a page, not once
+        a row."""
+        today = timezone.localdate()
+        next_business_day = functools.cache(lambda: business_days.next_business_day(today))
+
+        @admin.display(description=_("deadline"))
+        def deadline(obj):
+            return deadline_marker(obj, today=today, next_business_day=next_business_day)
+
+        return [
+            deadline if name == "deadline" else name for name in super().get_list_display(request)
+        ]
 
 
 def content_disposition(document: DispatchDocument) -> str:

@@ -9,7 +9,7 @@ from django.contrib.contenttypes.models import ContentType
 from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
 
-from core.admin import mask_email, search_by_address
+from core.admin import IndexedValuesListFilter, LargeListAdmin, mask_email, search_by_address
 from core.redaction import redact
 
 from . import outbox
@@ -54,7 +54,7 @@ class DeliveryFilter(admin.SimpleListFilter):
 
 
 @admin.register(OutboxEmail)
-class OutboxEmailAdmin(admin.ModelAdmin):
+class OutboxEmailAdmin(LargeListAdmin, admin.ModelAdmin):
     list_display = [
         "id",
         "created_at",
@@ -65,10 +65,16 @@ class OutboxEmailAdmin(admin.ModelAdmin):
         "attempts",
         "sent_at",
     ]
-    list_filter = ["status", DeliveryFilter, "template", "created_at"]
+    # (the templates through outbox_template_idx, not a scan of the whole outbox)
+    list_filter = [
+        "status",
+        DeliveryFilter,
+        ("template", IndexedValuesListFilter),
+        "created_at",
+    ]
     search_fields = ["=id", "=message_id"]
     search_help_text = _("An email address, an outbox number or a Message-ID, exactly.")
-    show_full_result_count = False  # one COUNT(*) over the whole outbox is enough
+    list_decrypted = ("to_email",)  # shown masked (``recipient``); not the bodies
     ordering = ["-created_at"]
     actions = ["retry_selected", "resend_selected"]
     readonly_fields = [f.name for f in OutboxEmail._meta.fields if f.editable] + ["about_record"]

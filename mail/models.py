@@ -85,6 +85,8 @@ class OutboxEmail(BlindIndexed, models.Model):
         indexes = [
             models.Index(fields=["status", "next_attempt_at"], name="outbox_due_idx"),
             models.Index(fields=["content_type", "object_id"], name="outbox_about_idx"),
+            # The outbox list's filter by template (core.admin.IndexedValuesListFilter).
+            models.Index(fields=["template"], name="outbox_template_idx"),
         ]
         constraints = [
             ChoicesConstraint(

@@ -393,7 +393,12 @@ class RegistrationAdmin(AddressSearchMixin, HistoryAdmin):
         "offer_deadline",
         "registered_at",
     ]
-    ordering = ["seminar__starts_at", "registered_at"]
+    # Newest first, from an index (registration_newest_idx): the session's start first read and
+    # sorted every registration (32 ms at 20,000). One session's list is in the order its
+    # people registered, the waiting list's (``get_ordering``).
+    ordering = ["-registered_at", "-pk"]
+    # The address is shown masked (``masked_email``); the other encrypted details are not read.
+    list_decrypted = ("email",)
     actions = [
         "resend_confirmation",
         "cancel_selected",
@@ -404,6 +409,11 @@ class RegistrationAdmin(AddressSearchMixin, HistoryAdmin):
         "export_full_csv",
     ]
     inlines = [OutboxEmailInline]
+
+    def get_ordering(self, request):
+        if request.GET.get("seminar__id__exact"):
+            return ["registered_at", "pk"]
+        return super().get_ordering(request)
 
     def get_readonly_fields(self, request, obj=None):
         # Not the token (the secret in the person's own link), nor their own Zoom join link.

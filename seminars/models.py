@@ -351,6 +351,8 @@ class Registration(BlindIndexed, models.Model):
                 condition=Q(status__in=SEAT_STATUSES),
                 name="registration_seated_idx",
             ),
+            # The admin's list of registrations, newest first.
+            models.Index(fields=["registered_at", "id"], name="registration_newest_idx"),
         ]
         constraints = [
             # (by the blind index of the address; an anonymised registration has none)

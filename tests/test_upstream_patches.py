@@ -23,6 +23,7 @@ PATCH_MODULES = [
     "core.template_i18n",
     "core.template_urls",
     "core.history",
+    "core.admin",
     "mail.outbox",
     "mail.mime",
 ]
