@@ -5,7 +5,6 @@ import shutil
 import subprocess
 import sys
 import threading
-import time
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 import pytest
@@ -105,19 +104,31 @@ def test_two_servers_share_the_load_round_robin_by_thread(servers):
     assert stats.count <= len(one.seen) + len(two.seen) <= stats.count + 2
 
 
+BUSY_CHILD = """
+import sys, time
+sys.stdin.readline()
+begin = time.process_time()
+while time.process_time() - begin < 0.3:
+    pass
+print(time.process_time() - begin, flush=True)
+time.sleep(30)
+"""
+
+
 def test_the_cpu_meter_gives_a_busy_child_its_own_time():
-    child = subprocess.Popen(
-        [
-            sys.executable,
-            "-c",
-            "import time\nend = time.time() + 1.5\nwhile time.time() < end: pass",
-        ]
-    )
-    meter = cpu.Meter(busy=child.pid)
-    meter.start()
-    time.sleep(1.0)
-    used = meter.stop()
-    child.wait()
-    assert 0.5 < used["busy"] < 1.5
+    """A fixed amount of CPU work (not of time: the test may share the cores)."""
+    with subprocess.Popen(
+        [sys.executable, "-c", BUSY_CHILD], stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True
+    ) as child:
+        try:
+            meter = cpu.Meter(busy=child.pid)
+            meter.start()
+            child.stdin.write("go\n")
+            child.stdin.flush()
+            worked = float(child.stdout.readline())
+            used = meter.stop()
+        finally:
+            child.kill()
+    assert worked * 0.8 < used["busy"] < worked + 0.2
     assert {"postgres", "redis", "load generator"} <= set(used)
     assert "busy 500" in cpu.per_request({"busy": 1.0}, 2)
