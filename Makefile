@@ -23,7 +23,7 @@ help:
 	@echo "make worker     a Celery worker (needs REDIS_URL)"
 	@echo "make beat       Celery beat, the periodic jobs (needs REDIS_URL)"
 	@echo "make e2e        only the browser tests (Chromium)"
-	@echo "make bench      the benchmark on PostgreSQL, Redis and gunicorn (~10 min; BENCH_ARGS=--quick)"
+	@echo "make bench      the benchmark on PostgreSQL, Redis, gunicorn and wrk (~25 min; BENCH_ARGS=--quick)"
 	@echo "make messages   extract translatable strings into locale/"
 	@echo "make superuser  create a staff login for /admin/"
 

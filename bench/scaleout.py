@@ -49,7 +49,7 @@ def measure(profile, *, env: dict[str, str], logs: Path, workers: int) -> list[R
             )
         processes.append(server.start_celery(env=env, log=logs / "scaleout-beat.log", beat=True))
         for worker in processes[2:4]:
-            server.wait_for_log(worker, "ready.")
+            server.wait_for_pool(worker, 2)
         say(f"Scale-out: gunicorn on ports {ports} ({per_server} workers each), 2 workers, beat")
 
         home = wrk.run(

@@ -146,16 +146,18 @@ def wait_for_http(url: str, process: Process, timeout: float = 60) -> None:
     raise SystemExit(f"{url} did not answer within {timeout} s; see {process.log}")
 
 
-def wait_for_log(process: Process, text: str, timeout: float = 60) -> None:
-    """Wait until ``text`` shows in the process's log (a Celery worker's "ready")."""
+def wait_for_pool(process: Process, size: int, timeout: float = 60) -> None:
+    """Wait until a Celery worker has started its ``size`` pool processes (its log is at
+    WARNING, so it does not say "ready"), then a moment for its consumer."""
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
         if not process.alive():
             raise SystemExit(f"a process exited; see {process.log}")
-        if text in process.log.read_text(errors="replace"):
+        if len(children(process.pid)) >= size:
+            time.sleep(1)
             return
         time.sleep(0.2)
-    raise SystemExit(f"{text!r} not in {process.log} within {timeout} s")
+    raise SystemExit(f"the worker's pool did not start within {timeout} s; see {process.log}")
 
 
 def wait_for_port(port: int, process: Process, timeout: float = 30) -> None:

@@ -57,6 +57,7 @@ def measure(port: int, profile, *, gunicorn_pid: int, worker, sink) -> list[Row]
         for name, seconds in used.items():
             used_total[name] = used_total.get(name, 0.0) + seconds
         expected_rate = max(stats.rate, 50)
+    time.sleep(2)  # the submits in flight when wrk stopped: answered and committed by now
     drained = wait_drained(timeout=300)
     submitted = sum(run.count for run in series.runs) + len(warm)
     stored = Consultation.objects.count() - consultations_before
