@@ -156,9 +156,22 @@ admin.site.register(TOTPDevice, TOTPDeviceAdmin)
 # library_strings.py); the records' names are not.
 
 
-class AccessAttemptAdmin(RelabelledAdmin, axes_admin.AccessAttemptAdmin):
+class LoginRecordLabel:
+    """A record of django-axes named by its ``record_label`` ("... %(username)s (%(time)s)")."""
+
+    record_label = ""
+
+    def label(self, record) -> str:
+        return str(self.record_label) % {
+            "username": record.username or "-",
+            "time": tokyo_time(record.attempt_time),
+        }
+
+
+class AccessAttemptAdmin(LoginRecordLabel, RelabelledAdmin, axes_admin.AccessAttemptAdmin):
     verbose_name = _("access attempt")
     verbose_name_plural = _("access attempts")
+    record_label = _("Login attempts by %(username)s (%(time)s)")
 
     @admin.display(description=_("Status"))
     def status(self, obj):
@@ -167,33 +180,17 @@ class AccessAttemptAdmin(RelabelledAdmin, axes_admin.AccessAttemptAdmin):
             return gettext("%(count)s attempts left") % {"count": left}
         return gettext("Locked Out")
 
-    def label(self, record) -> str:
-        return gettext("Login attempts by %(username)s (%(time)s)") % {
-            "username": record.username or "-",
-            "time": tokyo_time(record.attempt_time),
-        }
 
-
-class AccessLogAdmin(RelabelledAdmin, axes_admin.AccessLogAdmin):
+class AccessLogAdmin(LoginRecordLabel, RelabelledAdmin, axes_admin.AccessLogAdmin):
     verbose_name = _("access log")
     verbose_name_plural = _("access logs")
-
-    def label(self, record) -> str:
-        return gettext("Login of %(username)s (%(time)s)") % {
-            "username": record.username or "-",
-            "time": tokyo_time(record.attempt_time),
-        }
+    record_label = _("Login of %(username)s (%(time)s)")
 
 
-class AccessFailureLogAdmin(RelabelledAdmin, axes_admin.AccessFailureLogAdmin):
+class AccessFailureLogAdmin(LoginRecordLabel, RelabelledAdmin, axes_admin.AccessFailureLogAdmin):
     verbose_name = _("access failure")
     verbose_name_plural = _("access failures")
-
-    def label(self, record) -> str:
-        return gettext("Failed login of %(username)s (%(time)s)") % {
-            "username": record.username or "-",
-            "time": tokyo_time(record.attempt_time),
-        }
+    record_label = _("Failed login of %(username)s (%(time)s)")
 
 
 for model, model_admin in (

@@ -25,7 +25,7 @@ class _Proc:
     seconds: float  # utime + stime + cutime + cstime
 
 
-def _processes() -> list[_Proc]:
+def processes() -> list[_Proc]:
     found = []
     for entry in Path("/proc").iterdir():
         if not entry.name.isdigit():
@@ -71,10 +71,10 @@ class Meter:
         self._start: dict[str, float] = {}
 
     def _read(self) -> dict[str, float]:
-        processes = _processes()
-        reading = {name: _tree_seconds(processes, roots) for name, roots in self.pids.items()}
-        reading["postgres"] = _tree_seconds(processes, _roots_by_name(processes, "postgres"))
-        reading["redis"] = _tree_seconds(processes, _roots_by_name(processes, "redis-server"))
+        now = processes()
+        reading = {name: _tree_seconds(now, roots) for name, roots in self.pids.items()}
+        reading["postgres"] = _tree_seconds(now, _roots_by_name(now, "postgres"))
+        reading["redis"] = _tree_seconds(now, _roots_by_name(now, "redis-server"))
         children = resource.getrusage(resource.RUSAGE_CHILDREN)
         reading["load generator"] = children.ru_utime + children.ru_stime
         itself = resource.getrusage(resource.RUSAGE_SELF)  # the Python generator, when it runs

@@ -158,8 +158,3 @@ def hidden_inputs(html: bytes) -> dict[str, str]:
 
 def median(values: list[float]) -> float:
     return statistics.median(values) if values else float("nan")
-
-
-def percentile_all(runs: list[Stats], p: float) -> float:
-    """The ``p``th percentile of the latencies of all ``runs`` together."""
-    return Stats(latencies=[latency for run in runs for latency in run.latencies]).percentile(p)

@@ -19,30 +19,19 @@ _numbers = itertools.count(100)
 
 
 def new_session(*, capacity: int = CAPACITY):
+    """A session open for registration, a month ahead, with a number no other run has."""
     from django.utils import timezone
 
-    from seminars.models import Level, Seminar
+    from .scale import create_session
 
-    starts = timezone.now() + dt.timedelta(days=30)
-    number = next(_numbers)
-    return Seminar.objects.create(
-        number=number,
+    today = timezone.localdate()
+    return create_session(
+        next(_numbers),
         fiscal_year=2099,
-        level=Level.BASIC,
-        title_ja=f"ベンチマーク用セミナー {number}",
-        title_en=f"Benchmark session {number}",
-        overview_ja="ベンチマーク用の回です。",
-        overview_en="A session for the benchmark.",
-        agenda_ja="基礎知識\n質疑応答",
-        agenda_en="Basics\nQ&A",
-        speaker_ja="講師",
-        speaker_en="Speaker",
-        starts_at=starts,
-        ends_at=starts + dt.timedelta(hours=2),
-        application_opens_on=timezone.localdate() - dt.timedelta(days=1),
-        application_closes_on=timezone.localdate() + dt.timedelta(days=20),
+        starts_at=timezone.now() + dt.timedelta(days=30),
+        opens_on=today - dt.timedelta(days=1),
+        closes_on=today + dt.timedelta(days=20),
         capacity=capacity,
-        published=True,
     )
 
 

@@ -180,6 +180,37 @@ def create_applications(count: int, *, now: dt.datetime, rng: random.Random) -> 
     DispatchApplication.objects.bulk_create(rows)
 
 
+def create_session(
+    number: int,
+    *,
+    fiscal_year: int,
+    starts_at: dt.datetime,
+    opens_on: dt.date,
+    closes_on: dt.date,
+    capacity: int,
+) -> Seminar:
+    """A published two-hour session of the bench (the scale data, the rushes)."""
+    return Seminar.objects.create(
+        number=number,
+        fiscal_year=fiscal_year,
+        level=Level.BASIC,
+        title_ja=f"ベンチ第{number}回",
+        title_en=f"Bench session {number}",
+        overview_ja="概要",
+        overview_en="Overview",
+        agenda_ja="議題",
+        agenda_en="Agenda",
+        speaker_ja="講師",
+        speaker_en="Speaker",
+        starts_at=starts_at,
+        ends_at=starts_at + dt.timedelta(hours=2),
+        application_opens_on=opens_on,
+        application_closes_on=closes_on,
+        capacity=capacity,
+        published=True,
+    )
+
+
 def create_registrations(
     count: int, *, per_session: int, now: dt.datetime, reminder_day: dt.date
 ) -> None:
@@ -195,24 +226,13 @@ def create_registrations(
     starts.append(retention_end - dt.timedelta(hours=3))  # due for anonymising tonight
     starts += [retention_end + dt.timedelta(days=30 * k) for k in range(1, sessions - 1)]
     for number, starts_at in enumerate(starts, start=100):
-        seminar = Seminar.objects.create(
-            number=number,
+        seminar = create_session(
+            number,
             fiscal_year=2000 + number,
-            level=Level.BASIC,
-            title_ja=f"ベンチ第{number}回",
-            title_en=f"Bench session {number}",
-            overview_ja="概要",
-            overview_en="Overview",
-            agenda_ja="議題",
-            agenda_en="Agenda",
-            speaker_ja="講師",
-            speaker_en="Speaker",
             starts_at=starts_at,
-            ends_at=starts_at + dt.timedelta(hours=2),
-            application_opens_on=(starts_at - dt.timedelta(days=40)).date(),
-            application_closes_on=(starts_at - dt.timedelta(days=1)).date(),
+            opens_on=(starts_at - dt.timedelta(days=40)).date(),
+            closes_on=(starts_at - dt.timedelta(days=1)).date(),
             capacity=per_session,
-            published=True,
         )
         # Sessions anonymised on earlier nights; the one that ended today a period ago is due.
         past = starts_at + dt.timedelta(hours=2) < retention_end - dt.timedelta(days=1)

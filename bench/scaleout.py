@@ -34,21 +34,19 @@ def measure(profile, *, env: dict[str, str], logs: Path, workers: int) -> list[R
     server.wait_for_port(smtp_port, sink)
     env = {**env, "EMAIL_URL": f"smtp://127.0.0.1:{smtp_port}"}
     per_server = max(workers // 2, 1)
-    processes = []
+    servers, workers, beat = [], [], []
     try:
         ports = []
         for number in (1, 2):
             process, port = server.start_gunicorn(
                 workers=per_server, env=env, log=logs / f"scaleout-gunicorn-{number}.log"
             )
-            processes.append(process)
+            servers.append(process)
             ports.append(port)
         for number in (1, 2):
-            processes.append(
-                server.start_celery(env=env, log=logs / f"scaleout-worker-{number}.log")
-            )
-        processes.append(server.start_celery(env=env, log=logs / "scaleout-beat.log", beat=True))
-        for worker in processes[2:4]:
+            workers.append(server.start_celery(env=env, log=logs / f"scaleout-worker-{number}.log"))
+        beat.append(server.start_celery(env=env, log=logs / "scaleout-beat.log", beat=True))
+        for worker in workers:
             server.wait_for_pool(worker, 2)
         say(f"Scale-out: gunicorn on ports {ports} ({per_server} workers each), 2 workers, beat")
 
@@ -70,13 +68,13 @@ def measure(profile, *, env: dict[str, str], logs: Path, workers: int) -> list[R
             people=profile.rush_people,
             runs=profile.scaleout_runs,
             label="scale-out rush",
-            servers=[p.pid for p in processes[:2]],
+            servers=[process.pid for process in servers],
             p99_is_target=False,
         )
         say("Scale-out: waiting for the workers to send every email")
         drained = _wait_sent(first_outbox_id, timeout=600)
     finally:
-        for process in reversed(processes):
+        for process in reversed([*servers, *workers, *beat]):
             process.stop()
         sink.stop()
     stored = list(

@@ -189,19 +189,9 @@ def cpu_reference_ms() -> float:
 
 def children(pid: int) -> list[int]:
     """The child processes of ``pid`` (gunicorn's workers), from /proc."""
-    found = []
-    for entry in Path("/proc").iterdir():
-        if not entry.name.isdigit():
-            continue
-        try:
-            stat = (entry / "stat").read_text()
-        except OSError:
-            continue
-        # pid (comm) state ppid ...: comm may hold spaces, so split after the last ")".
-        ppid = int(stat.rsplit(")", 1)[1].split()[1])
-        if ppid == pid:
-            found.append(int(entry.name))
-    return sorted(found)
+    from .cpu import processes
+
+    return sorted(proc.pid for proc in processes() if proc.ppid == pid)
 
 
 def rss_kib(pid: int) -> int:

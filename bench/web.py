@@ -1,4 +1,5 @@
-"""The HTTP figures: public pages, form pages, the consultation POSTs, the rush, memory."""
+"""What the Python generator drives: the drafts the submit's wrk run sends, the rush, and the
+requests of the memory run."""
 
 from __future__ import annotations
 
@@ -81,58 +82,6 @@ def registration_answers(index: int, tokens: FormTokens) -> dict:
         # Only on the form once the session is full; ignored (not a field) before that.
         "join_waiting_list": "on",
     }
-
-
-async def measure_get(port: int, path: str, *, connections: int, duration: float) -> Stats:
-    return await loadgen.run(
-        loadgen.get_page(port, path), connections=connections, duration=duration
-    )
-
-
-async def consultation_posts(
-    port: int, *, connections: int, duration: float
-) -> tuple[Stats, Stats, int]:
-    """The form POST (validation, the draft in the session) for ``duration`` seconds, then the
-    "check your answers" POST (insert, history row, outbox row, task queued) of every draft the
-    first phase stored. Each person is a new visitor (no session yet)."""
-    tokens = await form_tokens(port, "/ja/consultation/form/")
-    cookies = {"csrftoken": tokens.csrf}
-    drafts: list[str] = []
-    unexpected = 0
-
-    async def validate(index: int, stats: Stats) -> None:
-        nonlocal unexpected
-        response = await timed(
-            port,
-            stats,
-            "POST",
-            "/ja/consultation/form/",
-            cookies=cookies,
-            form=consultation_answers(index, tokens),
-        )
-        session = response.cookies().get("sessionid")
-        if response.status == 302 and session:
-            drafts.append(session)
-        else:
-            unexpected += 1
-
-    validation = await loadgen.run(validate, connections=connections, duration=duration)
-
-    async def confirm(index: int, stats: Stats) -> None:
-        nonlocal unexpected
-        response = await timed(
-            port,
-            stats,
-            "POST",
-            "/ja/consultation/check/",
-            cookies={**cookies, "sessionid": drafts[index]},
-            form={"csrfmiddlewaretoken": tokens.csrf},
-        )
-        if response.status != 302 or "/thanks/" not in response.header("location"):
-            unexpected += 1
-
-    submission = await loadgen.run(confirm, connections=connections, total=len(drafts))
-    return validation, submission, unexpected
 
 
 @dataclass

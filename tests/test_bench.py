@@ -4,17 +4,9 @@ import re
 
 import pytest
 
-from bench import loadgen, report
+from bench import report
 from bench.loadgen import Stats
 from conftest import require_service
-
-
-def test_percentiles_pool_the_latencies_of_every_round():
-    rounds = [Stats(latencies=[0.01] * 98), Stats(latencies=[0.5, 0.9])]
-    assert rounds[0].percentile(99) == 0.01  # one round alone hides the slow requests
-    assert loadgen.percentile_all(rounds, 50) == 0.01
-    assert loadgen.percentile_all(rounds, 99) == 0.5
-    assert loadgen.percentile_all(rounds, 100) == 0.9
 
 
 def test_a_rate_is_requests_over_the_time_measured():
